@@ -1,0 +1,98 @@
+/**
+ * Byte strings. Keys, values and arguments travel through the engine as JS strings whose every code unit is
+ * one byte (0..255), i.e. latin1-decoded bytes. This keeps them binary-safe with byte-exact lengths, lets
+ * them serve as Map keys directly, and makes `<` on two of them the same order as `memcmp` in Redis.
+ * Edges convert: `fromUtf8` for text that arrives as JS strings, `fromBuffer` for raw bytes.
+ */
+export type Bytes = string;
+
+/** UTF-8 text (a normal JS string) to a byte string. ASCII, the common case, is returned as it is. */
+export function fromUtf8(text: string): Bytes {
+  return Buffer.byteLength(text, 'utf8') === text.length ? text : Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** A byte string back to text, decoding its bytes as UTF-8 (invalid sequences become U+FFFD). */
+export function toUtf8(bytes: Bytes): string {
+  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
+}
+
+const NON_ASCII = /[\u0080-\u00ff]/;
+
+export function fromBuffer(buf: Uint8Array): Bytes {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1');
+}
+
+export function toBuffer(bytes: Bytes): Buffer {
+  return Buffer.from(bytes, 'latin1');
+}
+
+/** ASCII case-insensitive equality against a lower-case literal, without allocating. */
+export function eqi(bytes: Bytes, lower: string): boolean {
+  if (bytes.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    let c = bytes.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const STRICT_INT = /^(?:0|-?[1-9][0-9]{0,19})$/;
+
+/**
+ * Parses a signed 64-bit integer with Redis's `string2ll` rules: no sign `+`, no leading zeros, no spaces,
+ * no `-0`. Returns a number when it is a safe integer, a bigint outside that range, or `null` when the text
+ * is not an integer or overflows int64.
+ */
+export function parseInt64(s: Bytes): number | bigint | null {
+  if (!STRICT_INT.test(s)) return null;
+  if (s.length <= 15) return Number(s);
+  const n = BigInt(s);
+  if (n < INT64_MIN || n > INT64_MAX) return null;
+  return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+}
+
+/** Adds two int64 values; `null` on overflow (Redis refuses it rather than wrapping). */
+export function addInt64(a: number | bigint, b: number | bigint): number | bigint | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  const r = BigInt(a) + BigInt(b);
+  if (r < INT64_MIN || r > INT64_MAX) return null;
+  return Number.isSafeInteger(Number(r)) ? Number(r) : r;
+}
+
+/** True for text `strtod` would fully consume as a number and Redis would accept (no spaces, no NaN). */
+const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity)$/i;
+
+/**
+ * Parses a double as Redis does (`strtod` over the whole string; `inf`/`-inf` allowed, NaN refused).
+ * Returns `null` for anything else.
+ */
+export function parseDouble(s: Bytes): number | null {
+  if (s.length === 0 || s.length > 5000 || !FLOAT_TEXT.test(s)) return null;
+  const lower = s.toLowerCase();
+  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
+  const n = Number(s);
+  return Number.isNaN(n) ? null : n;
+}
+
+/**
+ * Formats a double the way Redis ≥ 7.2 replies with one (shortest round-trip digits, `inf`, `-inf`), which
+ * is also how it stores ZSET scores as text. Exponents follow C's `%g` (`1e+21`, `1e-07`).
+ */
+export function formatDouble(n: number): string {
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  if (Object.is(n, -0)) return '-0';
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const mantissa = s.slice(0, e);
+  const sign = s[e + 1] === '-' ? '-' : '+';
+  const digits = s.slice(e + 2);
+  return `${mantissa}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * What a handler sees: the database, the frozen time, randomness, the calling client and the engine's
+ * services. One Ctx exists per engine and is re-pointed at each call, so dispatch allocates nothing.
+ */
+import type { Keyspace } from '../keyspace/keyspace.ts';
+import type { Argv, CommandTable } from './table.ts';
+
+export interface Client {
+  readonly id: number;
+  /** A read-only token's client: only commands flagged `readonly` (and a few harmless ones) run. */
+  readonly readonly: boolean;
+  name: string;
+  /** Commands queued by MULTI, or null outside a transaction. */
+  multi: Argv[] | null;
+  /** A queued command failed to queue (unknown, arity, permission): EXEC will answer EXECABORT. */
+  multiFailed: boolean;
+}
+
+export interface EngineStats {
+  commands: number;
+  writes: number;
+  startedAt: number;
+}
+
+export interface Ctx {
+  db: Keyspace;
+  client: Client;
+  /** Time of the current command in ms, frozen for its duration (and for a whole MULTI block). */
+  now: number;
+  random: () => number;
+  table: CommandTable;
+  stats: EngineStats;
+  /** Extra INFO sections a host provides (memory figures it can measure, server details). */
+  info: (section: string) => Record<string, string | number> | undefined;
+  /**
+   * Records the effect of the running write for the append-only log in place of its argv (EXPIRE becomes
+   * PEXPIREAT, SPOP becomes SREM). Called zero times, the command is logged as sent.
+   */
+  propagate(argv: Argv): void;
+  /** Runs a command as if sent by the same client (EXEC, later scripts); returns its reply. */
+  call(argv: Argv): import('../reply.ts').Reply;
+}

@@ -1,0 +1,64 @@
+/**
+ * Every error reply the engine sends, with Redis's exact text. Handlers never spell out error text; tests
+ * import the same constants. Formatters cover the messages that embed a name or a value.
+ */
+import { ErrorReply } from '../reply.ts';
+
+const e = (message: string) => new ErrorReply(message);
+
+export const WRONGTYPE = e('WRONGTYPE Operation against a key holding the wrong kind of value');
+export const NOT_INTEGER = e('ERR value is not an integer or out of range');
+export const NOT_FLOAT = e('ERR value is not a valid float');
+export const SYNTAX = e('ERR syntax error');
+export const NO_SUCH_KEY = e('ERR no such key');
+export const OVERFLOW = e('ERR increment or decrement would overflow');
+export const INCR_NAN_OR_INF = e('ERR increment would produce NaN or Infinity');
+export const INDEX_OUT_OF_RANGE = e('ERR index out of range');
+export const OFFSET_OUT_OF_RANGE = e('ERR offset is out of range');
+export const STRING_TOO_LONG = e('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+export const INVALID_EXPIRE = (cmd: string) => e(`ERR invalid expire time in '${cmd}' command`);
+export const XX_AND_NX = e('ERR XX and NX options at the same time are not compatible');
+export const GT_LT_NX = e('ERR GT, LT, and/or NX options at the same time are not compatible');
+export const NX_AND_XX_GT_LT = e('ERR NX and XX, GT or LT options at the same time are not compatible');
+export const ZADD_INCR_PAIR = e('ERR INCR option supports a single increment-element pair');
+export const MIN_MAX_NOT_FLOAT = e('ERR min or max is not a float');
+export const MIN_MAX_NOT_LEX = e('ERR min or max not valid string range item');
+export const SCORE_NAN = e('ERR resulting score is not a number (NaN)');
+export const HASH_NOT_INTEGER = e('ERR hash value is not an integer');
+export const HASH_NOT_FLOAT = e('ERR hash value is not a float');
+export const NOT_POSITIVE = e('ERR value is out of range, must be positive');
+export const COUNT_NOT_POSITIVE = e('ERR count should be greater than 0');
+export const TIMEOUT_NOT_FLOAT = e('ERR timeout is not a float or out of range');
+export const NUMKEYS_NOT_POSITIVE = e('ERR numkeys should be greater than 0');
+export const NUMKEYS_TOO_LARGE = e("ERR Number of keys can't be greater than number of args");
+export const SAME_OBJECT = e('ERR source and destination objects are the same');
+export const WEIGHTS_NOT_FLOAT = e('ERR weight value is not a float');
+export const LIMIT_NEGATIVE = e("ERR LIMIT can't be negative");
+export const DB_INDEX_OUT_OF_RANGE = e('ERR DB index is out of range');
+export const INVALID_CURSOR = e('ERR invalid cursor');
+
+export const MULTI_NESTED = e('ERR MULTI calls can not be nested');
+export const EXEC_WITHOUT_MULTI = e('ERR EXEC without MULTI');
+export const DISCARD_WITHOUT_MULTI = e('ERR DISCARD without MULTI');
+export const WATCH_IN_MULTI = e('ERR WATCH inside MULTI is not allowed');
+export const EXECABORT = e('EXECABORT Transaction discarded because of previous errors.');
+export const NOT_IN_MULTI = e('ERR Command not allowed inside a transaction');
+
+export const arity = (name: string) => e(`ERR wrong number of arguments for '${name}' command`);
+
+/** Redis's text for an unknown command: the name and up to 128 characters of its arguments, each quoted. */
+export function unknownCommand(name: string, args: readonly string[]): ErrorReply {
+  let shown = '';
+  for (const a of args) {
+    if (shown.length >= 128) break;
+    shown += `'${a.slice(0, 128 - shown.length)}' `;
+  }
+  return e(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`);
+}
+
+export const unknownSubcommand = (sub: string, container: string) =>
+  e(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`);
+
+/** Upstash's wording for a command a read-only token may not run. */
+export const noPermission = (name: string) =>
+  e(`NOPERM this user has no permissions to run the '${name}' command or its subcommand`);

@@ -1,0 +1,192 @@
+/**
+ * The command table: every command's metadata as data. It drives arity errors, read-only token checks,
+ * MULTI rules, key extraction and `COMMAND`. Field meanings follow Valkey's command specs (arity counts the
+ * command name; negative means "at least"; flags are its `command_flags`, lower-cased; key specs are its
+ * `begin_search` + `find_keys`), so a test can cross-check the table against that reference.
+ */
+import type { Reply } from '../reply.ts';
+import type { Ctx } from './context.ts';
+
+export type Argv = readonly string[];
+export type Handler = (ctx: Ctx, argv: Argv) => Reply;
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'fast'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'no_multi'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'allow_busy'
+  | 'no_mandatory_keys'
+  | 'touches_arbitrary_keys';
+
+/**
+ * Where a command's keys are. `pos` is Valkey's `begin_search.index.pos`. Then either a range (`last` is
+ * relative to `pos`: 0 = just that key, -1 = up to the last argument, -2 = all but the last; `step`
+ * between keys; `limit` as in Valkey) or a key count (`keynum`: offset from `pos` of the count argument,
+ * `first`: offset of the first key after `pos`, `step`). `keyword` starts the search after that token.
+ */
+export type KeySpec =
+  | { pos: number; keyword?: undefined; last: number; step: number; limit?: number }
+  | { pos: number; keyword?: undefined; keynum: number; first: number; step: number }
+  | { pos?: undefined; keyword: string; startfrom: number; last: number; step: number };
+
+export interface CommandDef {
+  /** Lower-case name; a subcommand is `container|sub`, as Redis names them in errors. */
+  readonly name: string;
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  readonly keys: readonly KeySpec[];
+  readonly handler: Handler;
+  /** Set from the module that registers it (Valkey's `group`). */
+  group: string;
+  /** For a container command (CONFIG, SCRIPT, …): its subcommands by lower-case name. */
+  subcommands?: Map<string, CommandDef>;
+  // Derived once at registration so the dispatcher reads booleans, not arrays.
+  isWrite: boolean;
+  isReadonly: boolean;
+  denyOom: boolean;
+  noMulti: boolean;
+  noScript: boolean;
+}
+
+/** Shorthand for a key spec: one key at `pos`, or a range from `pos` to `last` every `step`. */
+export const key = (pos: number, last = 0, step = 1, limit?: number): KeySpec =>
+  limit === undefined ? { pos, last, step } : { pos, last, step, limit };
+/** Shorthand for a key-count spec (ZUNIONSTORE, EVAL, LMPOP, …): count at `pos`, keys right after. */
+export const keynum = (pos: number, first = 1, step = 1): KeySpec => ({ pos, keynum: 0, first, step });
+
+/**
+ * One registration line: `command('hset', -4, 'write denyoom fast', [key(1)], hset)`. Flags are written as a
+ * space-separated list to keep each line short; they are checked against `CommandFlag` at start-up.
+ */
+export function command(
+  name: string,
+  arity: number,
+  flags: string,
+  keys: readonly KeySpec[],
+  handler: Handler,
+): CommandDef {
+  const list = flags.split(' ').filter(Boolean) as CommandFlag[];
+  for (const f of list) if (!KNOWN_FLAGS.has(f)) throw new Error(`command ${name}: unknown flag ${f}`);
+  return {
+    name: name.toLowerCase(),
+    arity,
+    flags: list,
+    keys,
+    handler,
+    group: '',
+    isWrite: list.includes('write'),
+    isReadonly: list.includes('readonly'),
+    denyOom: list.includes('denyoom'),
+    noMulti: list.includes('no_multi'),
+    noScript: list.includes('noscript'),
+  };
+}
+
+/**
+ * A container such as CONFIG: its own entry plus subcommands named `container|sub`. `bare` answers the
+ * container alone when its arity allows that (COMMAND with no subcommand lists everything).
+ */
+export function container(
+  name: string,
+  flags: string,
+  subs: CommandDef[],
+  bare?: { arity: number; handler: Handler },
+): CommandDef {
+  const fallback: Handler = () => {
+    throw new Error('container commands dispatch to their subcommands');
+  };
+  const def = command(name, bare?.arity ?? -2, flags, [], bare?.handler ?? fallback);
+  def.subcommands = new Map();
+  for (const sub of subs) {
+    const short = sub.name.slice(sub.name.indexOf('|') + 1);
+    if (!sub.name.startsWith(`${def.name}|`)) throw new Error(`subcommand ${sub.name} outside ${def.name}`);
+    def.subcommands.set(short, sub);
+  }
+  return def;
+}
+
+const KNOWN_FLAGS = new Set<string>([
+  'write',
+  'readonly',
+  'denyoom',
+  'fast',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'no_multi',
+  'no_auth',
+  'may_replicate',
+  'skip_monitor',
+  'skip_slowlog',
+  'allow_busy',
+  'no_mandatory_keys',
+  'touches_arbitrary_keys',
+]);
+
+export class CommandTable {
+  private readonly byName = new Map<string, CommandDef>();
+
+  register(group: string, defs: readonly CommandDef[]): void {
+    for (const def of defs) {
+      if (this.byName.has(def.name)) throw new Error(`command ${def.name} registered twice`);
+      def.group = group;
+      if (def.subcommands) for (const sub of def.subcommands.values()) sub.group = group;
+      this.byName.set(def.name, def);
+    }
+  }
+
+  /** Case-insensitive lookup of a top-level command. */
+  get(name: string): CommandDef | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  all(): IterableIterator<CommandDef> {
+    return this.byName.values();
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}
+
+/** Positions of the keys in `argv` per the command's key specs (`COMMAND GETKEYS`, future key locking). */
+export function keyPositions(def: CommandDef, argv: Argv): number[] {
+  const out: number[] = [];
+  for (const spec of def.keys) {
+    let start: number;
+    if (spec.keyword !== undefined) {
+      let i = spec.startfrom;
+      while (i < argv.length && argv[i]?.toLowerCase() !== spec.keyword.toLowerCase()) i++;
+      if (i >= argv.length) continue;
+      start = i + 1;
+    } else start = spec.pos;
+    if (start >= argv.length) continue;
+    if ('keynum' in spec) {
+      const n = Number(argv[start + spec.keynum]);
+      if (!Number.isInteger(n) || n < 0) continue;
+      const first = start + spec.first;
+      for (let i = 0; i < n && first + i * spec.step < argv.length; i++) out.push(first + i * spec.step);
+    } else {
+      const last = spec.last >= 0 ? start + spec.last : argv.length + spec.last;
+      const stop =
+        'limit' in spec && spec.limit ? Math.min(last, start + Math.floor((last - start) / spec.limit)) : last;
+      for (let i = start; i <= stop && i < argv.length; i += spec.step) out.push(i);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+/** Every command module, by Valkey's group name. Adding a family is one line here. */
+import type { CommandDef } from '../command/table.ts';
+import { connectionCommands } from './connection.ts';
+import { genericCommands } from './generic.ts';
+import { hashCommands } from './hash.ts';
+import { listCommands } from './list.ts';
+import { serverCommands } from './server.ts';
+import { setCommands } from './set.ts';
+import { sortedSetCommands } from './sorted-set.ts';
+import { stringCommands } from './string.ts';
+import { transactionCommands } from './transactions.ts';
+
+export const allCommands: [group: string, defs: CommandDef[]][] = [
+  ['string', stringCommands],
+  ['generic', genericCommands],
+  ['hash', hashCommands],
+  ['list', listCommands],
+  ['set', setCommands],
+  ['sorted_set', sortedSetCommands],
+  ['transactions', transactionCommands],
+  ['connection', connectionCommands],
+  ['server', serverCommands],
+];

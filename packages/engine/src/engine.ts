@@ -1,0 +1,178 @@
+/**
+ * The engine: one keyspace, the command table and the dispatcher, driven by an injected clock and random
+ * source. It is synchronous end to end — `exec` runs a command to completion and returns its reply — so
+ * the host's event loop gives Redis's one-command-at-a-time atomicity for free.
+ */
+
+import type { Client, Ctx, EngineStats } from './command/context.ts';
+import { type Admission, admit, resolve } from './command/dispatcher.ts';
+import type { Argv } from './command/table.ts';
+import { CommandTable } from './command/table.ts';
+import { allCommands } from './commands/index.ts';
+import { Keyspace } from './keyspace/keyspace.ts';
+import { ErrorReply, type Reply } from './reply.ts';
+
+export interface Clock {
+  /** Unix time in milliseconds (may be fractional). */
+  now(): number;
+}
+
+export interface EngineOptions {
+  clock: Clock;
+  /** Uniform in [0, 1). Defaults to Math.random; tests inject a seeded one. */
+  random?: () => number;
+  /** Quota hook run before every handler (the platform's DENYOOM / request limits). */
+  admission?: Admission;
+  /** Host-provided INFO sections (process memory, server details). */
+  info?: (section: string) => Record<string, string | number> | undefined;
+}
+
+/**
+ * Receives the effects of each top-level command that wrote, as one atomic batch (a MULTI block or a
+ * script is one batch): the append-only log's input.
+ */
+export type PropagateListener = (batch: Argv[]) => void;
+
+let nextClientId = 1;
+
+export class Engine {
+  readonly table = new CommandTable();
+  readonly db = new Keyspace();
+  readonly stats: EngineStats = { commands: 0, writes: 0, startedAt: 0 };
+  /** Bumped once per top-level command that wrote: the `upstash-sync-token`. */
+  writeSeq = 0;
+  onPropagate: PropagateListener | undefined;
+  /** Called when a handler throws something that is not a reply (a bug); the command answers ERR. */
+  onInternalError: ((err: unknown, argv: Argv) => void) | undefined;
+
+  private readonly clock: Clock;
+  private readonly admission: Admission | undefined;
+  private readonly ctx: Ctx;
+  private depth = 0;
+  private batch: Argv[] = [];
+  private overrides: Argv[] | null = null;
+
+  constructor(options: EngineOptions) {
+    this.clock = options.clock;
+    this.admission = options.admission;
+    for (const [group, defs] of allCommands) this.table.register(group, defs);
+    const info = options.info ?? (() => undefined);
+    this.ctx = {
+      db: this.db,
+      client: this.createClient(),
+      now: 0,
+      random: options.random ?? Math.random,
+      table: this.table,
+      stats: this.stats,
+      info,
+      propagate: (argv) => {
+        if (this.overrides === null) this.overrides = [];
+        this.overrides.push(argv);
+      },
+      call: (argv) => this.run(this.ctx.client, argv),
+    };
+    this.stats.startedAt = this.clock.now();
+  }
+
+  createClient(options: { readonly?: boolean; name?: string } = {}): Client {
+    return {
+      id: nextClientId++,
+      readonly: options.readonly ?? false,
+      name: options.name ?? '',
+      multi: null,
+      multiFailed: false,
+    };
+  }
+
+  /** Runs one command for `client` and returns its reply. argv[0] is the command name, any case. */
+  exec(client: Client, argv: Argv): Reply {
+    const ctx = this.ctx;
+    const outer = ctx.client;
+    if (this.depth === 0) this.freezeTime();
+    ctx.client = client;
+    this.depth++;
+    try {
+      return this.run(client, argv);
+    } finally {
+      this.depth--;
+      ctx.client = outer;
+      if (this.depth === 0 && this.batch.length > 0) this.flush();
+    }
+  }
+
+  /**
+   * Runs a whole MULTI block at once (the `/multi-exec` path): EXEC's reply, and when the block was refused
+   * (EXECABORT), the first error met while queueing, which says why.
+   */
+  transaction(client: Client, commands: readonly Argv[]): { reply: Reply; queueError: ErrorReply | undefined } {
+    if (this.depth === 0) this.freezeTime();
+    let queueError: ErrorReply | undefined;
+    this.depth++;
+    try {
+      const begun = this.exec(client, ['MULTI']);
+      if (begun instanceof ErrorReply) return { reply: begun, queueError };
+      for (const argv of commands) {
+        const queued = this.exec(client, argv);
+        if (queueError === undefined && queued instanceof ErrorReply) queueError = queued;
+      }
+      return { reply: this.exec(client, ['EXEC']), queueError };
+    } finally {
+      this.depth--;
+      if (client.multi !== null) {
+        client.multi = null;
+        client.multiFailed = false;
+      }
+      if (this.depth === 0 && this.batch.length > 0) this.flush();
+    }
+  }
+
+  /** Deletes keys whose TTL has passed; the host calls this from a timer. */
+  activeExpire(limit?: number): number {
+    if (this.depth !== 0) return 0;
+    this.db.now = Math.floor(this.clock.now());
+    return this.db.activeExpire(limit);
+  }
+
+  private freezeTime(): void {
+    const now = Math.floor(this.clock.now());
+    this.ctx.now = now;
+    this.db.now = now;
+  }
+
+  private run(client: Client, argv: Argv): Reply {
+    const r = resolve(this.table, argv);
+    if (r instanceof ErrorReply) {
+      if (client.multi !== null) client.multiFailed = true;
+      return r;
+    }
+    const refusal = admit(client, r, argv, this.admission);
+    if (refusal !== undefined) return refusal;
+    this.stats.commands++;
+    const saved = this.overrides;
+    this.overrides = null;
+    let reply: Reply;
+    try {
+      reply = r.def.handler(this.ctx, argv);
+    } catch (err) {
+      if (err instanceof ErrorReply) reply = err;
+      else {
+        this.onInternalError?.(err, argv);
+        reply = new ErrorReply(`ERR internal error while running '${r.name}'`);
+      }
+    }
+    if (r.def.isWrite && !(reply instanceof ErrorReply)) {
+      if (this.overrides === null) this.batch.push(argv);
+      else for (const o of this.overrides as Argv[]) this.batch.push(o);
+    }
+    this.overrides = saved;
+    return reply;
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    this.writeSeq++;
+    this.stats.writes += batch.length;
+    this.onPropagate?.(batch);
+  }
+}

@@ -1,0 +1,16 @@
+export * from './bytes.ts';
+export type { Client, Ctx, EngineStats } from './command/context.ts';
+export { type Admission, admit, permitted, type Resolved, resolve } from './command/dispatcher.ts';
+export * as errors from './command/errors.ts';
+export {
+  type Argv,
+  type CommandDef,
+  type CommandFlag,
+  CommandTable,
+  type Handler,
+  type KeySpec,
+  keyPositions,
+} from './command/table.ts';
+export { REDIS_VERSION } from './commands/server.ts';
+export { type Clock, Engine, type EngineOptions, type PropagateListener } from './engine.ts';
+export * from './reply.ts';

@@ -1,0 +1,217 @@
+/**
+ * One database's keys. Expiry is lazy (a key past its time is deleted when looked up) and active
+ * (`activeExpire` deletes due keys in time order from a heap, driven by the host's timer). Time comes from
+ * `now`, which the dispatcher sets once per command from the injected clock, so a command, a MULTI block or
+ * a script sees one frozen instant, as in Redis.
+ */
+import { WRONGTYPE } from '../command/errors.ts';
+import type { RedisType, TypeMap } from '../types/index.ts';
+import { ExpiryHeap } from './expiry-heap.ts';
+
+export interface Entry {
+  type: RedisType;
+  value: TypeMap[RedisType];
+  /** Absolute Unix time in ms; 0 = persistent. */
+  expireAt: number;
+}
+
+/** A value whose key must go when it becomes empty (every collection). */
+interface Sized {
+  readonly size: number;
+}
+
+export class Keyspace {
+  now = 0;
+  private readonly map = new Map<string, Entry>();
+  private readonly heap = new ExpiryHeap();
+  private volatileKeys = 0;
+  /** Keys removed by expiry, lazy or active (INFO stats `expired_keys`). */
+  expiredCount = 0;
+  /** Called for every key removed by expiry, so hosts can log or propagate it. */
+  onExpire: ((key: string) => void) | undefined;
+
+  /** Number of keys, counting ones past their time that no lookup has removed yet (as Redis's DBSIZE). */
+  get size(): number {
+    return this.map.size;
+  }
+
+  get volatileCount(): number {
+    return this.volatileKeys;
+  }
+
+  /** The live entry for `key`, removing it first if it has expired. */
+  lookup(key: string): Entry | undefined {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAt !== 0 && entry.expireAt <= this.now) {
+      this.expire(key, entry);
+      return undefined;
+    }
+    return entry;
+  }
+
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** The value of `key` if it holds `type`; undefined if missing; throws WRONGTYPE otherwise. */
+  get<T extends RedisType>(key: string, type: T): TypeMap[T] | undefined {
+    const entry = this.lookup(key);
+    if (entry === undefined) return undefined;
+    if (entry.type !== type) throw WRONGTYPE;
+    return entry.value as TypeMap[T];
+  }
+
+  /** The value of `key`, created with `create()` if missing; throws WRONGTYPE for another type. */
+  getOrCreate<T extends RedisType>(key: string, type: T, create: () => TypeMap[T]): TypeMap[T] {
+    const entry = this.lookup(key);
+    if (entry !== undefined) {
+      if (entry.type !== type) throw WRONGTYPE;
+      return entry.value as TypeMap[T];
+    }
+    const value = create();
+    this.map.set(key, { type, value, expireAt: 0 });
+    return value;
+  }
+
+  /**
+   * Stores `value` at `key`, replacing whatever was there. The TTL is cleared unless `keepTtl`
+   * (SET … KEEPTTL, and in-place rewrites such as INCR or APPEND that Redis treats as the same key).
+   */
+  set<T extends RedisType>(key: string, type: T, value: TypeMap[T], keepTtl = false): void {
+    const old = this.lookup(key);
+    if (old !== undefined) {
+      if (!keepTtl && old.expireAt !== 0) {
+        old.expireAt = 0;
+        this.volatileKeys--;
+      }
+      old.type = type;
+      old.value = value;
+      return;
+    }
+    this.map.set(key, { type, value, expireAt: 0 });
+  }
+
+  /** Deletes `key`; true if it existed (and had not expired). */
+  delete(key: string): boolean {
+    const entry = this.lookup(key);
+    if (entry === undefined) return false;
+    this.remove(key, entry);
+    return true;
+  }
+
+  /** Deletes `key` when its collection has become empty, as Redis does after every removal. */
+  deleteIfEmpty(key: string, value: Sized): void {
+    if (value.size === 0) this.delete(key);
+  }
+
+  /** Sets an absolute expiry (ms) on an existing key; an instant not in the future deletes it. */
+  setExpire(key: string, at: number): boolean {
+    const entry = this.lookup(key);
+    if (entry === undefined) return false;
+    if (at <= this.now) {
+      this.remove(key, entry);
+      return true;
+    }
+    if (entry.expireAt === 0) this.volatileKeys++;
+    entry.expireAt = at;
+    this.heap.push(at, key);
+    if (this.heap.size > 64 && this.heap.size > 2 * this.volatileKeys) this.compactHeap();
+    return true;
+  }
+
+  /** Removes the TTL; true if there was one. */
+  persist(key: string): boolean {
+    const entry = this.lookup(key);
+    if (entry === undefined || entry.expireAt === 0) return false;
+    entry.expireAt = 0;
+    this.volatileKeys--;
+    return true;
+  }
+
+  /** Moves the entry of `from` to `to` (RENAME), TTL included, replacing `to`. */
+  rename(from: string, to: string): boolean {
+    const entry = this.lookup(from);
+    if (entry === undefined) return false;
+    if (from === to) return true;
+    this.delete(to);
+    this.map.delete(from);
+    this.map.set(to, entry);
+    if (entry.expireAt !== 0) this.heap.push(entry.expireAt, to);
+    return true;
+  }
+
+  /** Inserts a fully-formed entry (COPY, RESTORE), replacing any key there. */
+  put(key: string, type: RedisType, value: TypeMap[RedisType], expireAt: number): void {
+    this.delete(key);
+    this.map.set(key, { type, value, expireAt: 0 });
+    if (expireAt !== 0) this.setExpire(key, expireAt);
+  }
+
+  /** Live keys, in insertion order. Skips (but does not remove) keys past their time. */
+  *keys(): IterableIterator<string> {
+    for (const [key, entry] of this.map) {
+      if (entry.expireAt === 0 || entry.expireAt > this.now) yield key;
+    }
+  }
+
+  /** The raw map, for scans that keep an iterator across calls. Entries may be past their time. */
+  entries(): Map<string, Entry> {
+    return this.map;
+  }
+
+  /** A uniformly random live key (RANDOMKEY). O(n); Redis samples its hash table instead. */
+  randomKey(random: () => number): string | undefined {
+    for (let attempts = 0; attempts < 100 && this.map.size > 0; attempts++) {
+      let skip = Math.floor(random() * this.map.size);
+      for (const [key, entry] of this.map) {
+        if (skip-- > 0) continue;
+        if (entry.expireAt !== 0 && entry.expireAt <= this.now) {
+          this.expire(key, entry);
+          break;
+        }
+        return key;
+      }
+    }
+    return undefined;
+  }
+
+  flush(): void {
+    this.map.clear();
+    this.heap.clear();
+    this.volatileKeys = 0;
+  }
+
+  /**
+   * Deletes keys whose time has come, earliest first, stopping after `limit` deletions. Returns how many
+   * it deleted; a host calls it from a timer (Redis's active expire cycle).
+   */
+  activeExpire(limit = 1000): number {
+    let deleted = 0;
+    while (deleted < limit && this.heap.size > 0 && this.heap.peekTime() <= this.now) {
+      const at = this.heap.peekTime();
+      const key = this.heap.pop();
+      const entry = this.map.get(key);
+      if (entry !== undefined && entry.expireAt === at) {
+        this.expire(key, entry);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private expire(key: string, entry: Entry): void {
+    this.remove(key, entry);
+    this.expiredCount++;
+    this.onExpire?.(key);
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.map.delete(key);
+    if (entry.expireAt !== 0) this.volatileKeys--;
+  }
+
+  private compactHeap(): void {
+    this.heap.compact((key, at) => this.map.get(key)?.expireAt === at);
+  }
+}
