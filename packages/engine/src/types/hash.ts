@@ -5,4 +5,10 @@ export class Hash {
   get size(): number {
     return this.fields.size;
   }
+
+  clone(): Hash {
+    const copy = new Hash();
+    for (const [f, v] of this.fields) copy.fields.set(f, v);
+    return copy;
+  }
 }

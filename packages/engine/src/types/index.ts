@@ -16,3 +16,8 @@ export interface TypeMap {
 }
 
 export type RedisType = keyof TypeMap;
+
+/** A deep copy of a value (COPY, and later RESTORE): strings are immutable, collections clone themselves. */
+export function cloneValue<T extends RedisType>(value: TypeMap[T]): TypeMap[T] {
+  return (typeof value === 'string' ? value : value.clone()) as TypeMap[T];
+}

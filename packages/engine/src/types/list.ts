@@ -5,4 +5,10 @@ export class List {
   get size(): number {
     return this.items.length;
   }
+
+  clone(): List {
+    const copy = new List();
+    copy.items.push(...this.items);
+    return copy;
+  }
 }

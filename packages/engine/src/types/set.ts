@@ -48,4 +48,15 @@ export class RSet {
   values(): IterableIterator<string> {
     return this.items.values();
   }
+
+  /** Members in an order that survives mutation between calls (for cursor scans). */
+  scanOrder(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  clone(): RSet {
+    const copy = new RSet();
+    for (const m of this.items) copy.add(m);
+    return copy;
+  }
 }

@@ -5,4 +5,10 @@ export class ZSet {
   get size(): number {
     return this.scores.size;
   }
+
+  clone(): ZSet {
+    const copy = new ZSet();
+    for (const [m, s] of this.scores) copy.scores.set(m, s);
+    return copy;
+  }
 }
