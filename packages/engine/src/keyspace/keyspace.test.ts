@@ -97,7 +97,7 @@ test('the expiry heap stays bounded when one key is re-armed many times', () => 
 test('ExpiryHeap pops in time order', () => {
   const h = new ExpiryHeap();
   const times = [5, 3, 9, 1, 7, 3, 2, 8];
-  times.forEach((t, i) => h.push(t, `k${i}`));
+  for (const [i, t] of times.entries()) h.push(t, `k${i}`);
   const out: number[] = [];
   while (h.size > 0) {
     out.push(h.peekTime());
