@@ -62,3 +62,18 @@ export const unknownSubcommand = (sub: string, container: string) =>
 /** Upstash's wording for a command a read-only token may not run. */
 export const noPermission = (name: string) =>
   e(`NOPERM this user has no permissions to run the '${name}' command or its subcommand`);
+
+// Set commands
+/** Redis's range error from `getRangeLongFromObjectOrReply` (SRANDMEMBER's count), "must between" and all. */
+export const valueNotBetween = (min: string, max: string) =>
+  e(`ERR value is out of range, value must between ${min} and ${max}`);
+
+// Hash and list commands
+export const VALUE_NAN_OR_INF = e('ERR value is NaN or Infinity');
+/** HRANDFIELD … WITHVALUES with a count past ±LONG_MAX/2 (the reply would hold twice as many items). */
+export const VALUE_OUT_OF_RANGE = e('ERR value is out of range');
+export const LPOS_RANK_ZERO = e(
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+);
+export const LPOS_COUNT_NEGATIVE = e("ERR COUNT can't be negative");
+export const LPOS_MAXLEN_NEGATIVE = e("ERR MAXLEN can't be negative");
