@@ -4,6 +4,8 @@
  * them serve as Map keys directly, and makes `<` on two of them the same order as `memcmp` in Redis.
  * Edges convert: `fromUtf8` for text that arrives as JS strings, `fromBuffer` for raw bytes.
  */
+import { grisu2 } from './fpconv.ts';
+
 export type Bytes = string;
 
 /** UTF-8 text (a normal JS string) to a byte string. ASCII, the common case, is returned as it is. */
@@ -81,18 +83,44 @@ export function parseDouble(s: Bytes): number | null {
 }
 
 /**
- * Formats a double the way Redis ≥ 7.2 replies with one (shortest round-trip digits, `inf`, `-inf`), which
- * is also how it stores ZSET scores as text. Exponents follow C's `%g` (`1e+21`, `1e-07`).
+ * Formats a double the way Redis ≥ 7.2 replies with one (`d2string`), which is also how it stores ZSET
+ * scores as text: integers within ±2^62 exactly, `inf`/`-inf`/`-0`, and otherwise `fpconv_dtoa`'s digits
+ * (see fpconv.ts) laid out plain up to 7 trailing zeros or 6 decimals, else as `1.5e-7` or `1e+20` (no
+ * exponent padding). Redis 7.0 printed `%.17g` (0.1 → 0.10000000000000001); we follow 7.2+.
  */
 export function formatDouble(n: number): string {
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  if (Number.isSafeInteger(n)) return String(n);
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
-  if (Object.is(n, -0)) return '-0';
-  const s = String(n);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const mantissa = s.slice(0, e);
-  const sign = s[e + 1] === '-' ? '-' : '+';
-  const digits = s.slice(e + 2);
-  return `${mantissa}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
+  if (Number.isNaN(n)) return 'nan';
+  if (Number.isInteger(n) && Math.abs(n) <= 2 ** 62) return BigInt(n).toString();
+  let text = recentTexts.get(n);
+  if (text === undefined) {
+    const neg = n < 0;
+    const { digits, k } = grisu2(neg ? -n : n);
+    text = (neg ? '-' : '') + layOut(digits, k, neg);
+    if (recentTexts.size >= 4096) recentTexts.clear();
+    recentTexts.set(n, text);
+  }
+  return text;
+}
+
+/** Grisu2 in BigInt costs about a microsecond, and replies tend to repeat the same scores. */
+const recentTexts = new Map<number, string>();
+
+/** fpconv's `emit_digits`: the value is digits × 10^k. */
+function layOut(digits: string, k: number, neg: boolean): string {
+  let nd = digits.length;
+  const exp = Math.abs(k + nd - 1);
+  if (k >= 0 && exp < nd + 7) return digits + '0'.repeat(k);
+  if (k < 0 && (k > -7 || exp < 4)) {
+    const offset = nd + k;
+    if (offset <= 0) return `0.${'0'.repeat(-offset)}${digits}`;
+    return `${digits.slice(0, offset)}.${digits.slice(offset)}`;
+  }
+  // fpconv keeps at most 17 digits (18 unsigned) in exponent form, and takes the sign from the kept ones.
+  nd = Math.min(nd, neg ? 17 : 18);
+  const sign = k + nd - 1 < 0 ? '-' : '+';
+  return `${digits[0]}${nd > 1 ? `.${digits.slice(1, nd)}` : ''}e${sign}${exp}`;
 }

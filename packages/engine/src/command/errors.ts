@@ -77,3 +77,19 @@ export const LPOS_RANK_ZERO = e(
 );
 export const LPOS_COUNT_NEGATIVE = e("ERR COUNT can't be negative");
 export const LPOS_MAXLEN_NEGATIVE = e("ERR MAXLEN can't be negative");
+
+// Sorted-set commands
+export const LIMIT_WITHOUT_BY = e('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+export const WITHSCORES_WITH_BYLEX = e('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
+/** ZUNION, ZINTER, ZDIFF (and their STORE forms), ZINTERCARD with numkeys below 1. */
+export const atLeastOneKey = (name: string) => e(`ERR at least 1 input key is needed for '${name}' command`);
+
+// String and generic (keyspace) commands
+export const DECREMENT_OVERFLOW = e('ERR decrement would overflow');
+export const LCS_NOT_STRINGS = e('ERR The specified keys must contain string values');
+export const LCS_LEN_AND_IDX = e('ERR If you want both the length and indexes, please just use IDX.');
+/** LCS whose table would not fit in memory (Redis's failed transient allocation). */
+export const LCS_NO_MEMORY = e('ERR Insufficient memory, failed allocating transient memory for LCS');
+export const GT_AND_LT = e('ERR GT and LT options at the same time are not compatible');
+/** The option is shown as Redis's `addReplyErrorFormat` does: newlines turned into spaces. */
+export const unsupportedOption = (option: string) => e(`ERR Unsupported option ${option.replace(/[\r\n]/g, ' ')}`);

@@ -6,7 +6,7 @@ import { hashCommands } from './hash.ts';
 import { listCommands } from './list.ts';
 import { serverCommands } from './server.ts';
 import { setCommands } from './set.ts';
-import { sortedSetCommands } from './sorted-set.ts';
+import { sortedSetCommands } from './sorted-set/index.ts';
 import { stringCommands } from './string.ts';
 import { transactionCommands } from './transactions.ts';
 

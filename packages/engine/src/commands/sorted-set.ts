@@ -1,3 +1,0 @@
-import type { CommandDef } from '../command/table.ts';
-
-export const sortedSetCommands: CommandDef[] = [];
