@@ -38,3 +38,10 @@ export function need(argv: readonly string[], i: number): string {
   if (v === undefined) throw E.SYNTAX;
   return v;
 }
+
+/**
+ * The most repeated random picks one command may return (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER with a
+ * negative count). Redis accepts down to -LONG_MAX and would build a reply that large; we refuse past ten
+ * million with Redis's own range error so one command cannot exhaust the process.
+ */
+export const MAX_RANDOM_PICKS = 10_000_000;

@@ -1,6 +1,6 @@
 /** Hash commands. */
 import { addInt64, parseInt64 } from '../bytes.ts';
-import { int64, is } from '../command/args.ts';
+import { int64, is, MAX_RANDOM_PICKS } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
@@ -18,11 +18,6 @@ const LISTPACK_MAX_ENTRIES = 128;
 const LONG_MAX = '9223372036854775807';
 const LONG_MIN = -(2n ** 63n);
 const HALF_LONG_MAX = 4611686018427387903n;
-/**
- * Redis accepts HRANDFIELD counts down to -LONG_MAX and would build a reply that large; we stop repeated
- * picks at ten million (as SRANDMEMBER does here) so one command cannot exhaust the process.
- */
-const MAX_REPEATED_PICKS = 10_000_000;
 
 /** Sets argv's field/value pairs from argv[2] on; returns how many fields were new. */
 function setPairs(ctx: Ctx, argv: Argv, name: string): number {
@@ -167,7 +162,7 @@ function hrandfield(ctx: Ctx, argv: Argv): Reply {
   const withValues = argv.length === 4;
   if (withValues && (n > HALF_LONG_MAX || n < -HALF_LONG_MAX)) throw E.VALUE_OUT_OF_RANGE;
   const count = Number(n);
-  if (count < -MAX_REPEATED_PICKS) throw E.valueNotBetween(String(-MAX_REPEATED_PICKS), LONG_MAX);
+  if (count < -MAX_RANDOM_PICKS) throw E.valueNotBetween(String(-MAX_RANDOM_PICKS), LONG_MAX);
   const hash = ctx.db.get(k, 'hash');
   if (hash === undefined || count === 0) return [];
   const out: Reply[] = [];

@@ -1,6 +1,6 @@
 /** Set commands. */
 import { parseInt64 } from '../bytes.ts';
-import { int, is } from '../command/args.ts';
+import { int, is, MAX_RANDOM_PICKS } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key, keynum } from '../command/table.ts';
@@ -11,13 +11,9 @@ import { RSet } from '../types/set.ts';
 
 const newSet = () => new RSet();
 
-/**
- * SRANDMEMBER's count range. Redis accepts down to -LONG_MAX and would build a reply that large; we stop
- * repeated sampling at ten million members so one command cannot exhaust the process.
- */
+/** SRANDMEMBER's count range (negative counts are capped by MAX_RANDOM_PICKS). */
 const LONG_MAX = '9223372036854775807';
 const LONG_MIN = -(2n ** 63n);
-const MAX_REPEATED_SAMPLES = 10_000_000;
 
 function sadd(ctx: Ctx, argv: Argv): Reply {
   const set = ctx.db.getOrCreate(argv[1] as string, 'set', newSet);
@@ -99,7 +95,7 @@ function srandmember(ctx: Ctx, argv: Argv): Reply {
   if (n === null) throw E.NOT_INTEGER;
   if (n === LONG_MIN) throw E.valueNotBetween(`-${LONG_MAX}`, LONG_MAX);
   const count = Number(n);
-  if (count < -MAX_REPEATED_SAMPLES) throw E.valueNotBetween(String(-MAX_REPEATED_SAMPLES), LONG_MAX);
+  if (count < -MAX_RANDOM_PICKS) throw E.valueNotBetween(String(-MAX_RANDOM_PICKS), LONG_MAX);
   const set = ctx.db.get(k, 'set');
   if (set === undefined || count === 0) return [];
   if (count < 0) {

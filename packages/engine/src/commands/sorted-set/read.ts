@@ -1,7 +1,7 @@
 /** Read-only lookups: ZSCORE, ZMSCORE, ZCARD, ZCOUNT, ZLEXCOUNT, Z[REV]RANK, ZSCAN, ZRANDMEMBER. */
 
 import { formatDouble } from '../../bytes.ts';
-import { int64, is } from '../../command/args.ts';
+import { int64, is, MAX_RANDOM_PICKS } from '../../command/args.ts';
 import type { Ctx } from '../../command/context.ts';
 import * as E from '../../command/errors.ts';
 import type { Argv } from '../../command/table.ts';
@@ -113,7 +113,7 @@ function zrandmember(ctx: Ctx, argv: Argv): Reply {
     return z.member(z.at(Math.floor(ctx.random() * z.size)));
   }
   const raw = int64(argv[2]);
-  if (raw < -LONG_MAX) throw E.valueNotBetween(`-${LONG_MAX}`, `${LONG_MAX}`);
+  if (raw < -MAX_RANDOM_PICKS) throw E.valueNotBetween(`-${MAX_RANDOM_PICKS}`, `${LONG_MAX}`);
   if (argv.length > 4 || (argv.length === 4 && !is(argv[3], 'withscores'))) throw E.SYNTAX;
   const withScores = argv.length === 4;
   if (withScores && (raw < -LONG_MAX / 2n || raw > LONG_MAX / 2n)) throw E.VALUE_OUT_OF_RANGE;
