@@ -67,21 +67,6 @@ export function addInt64(a: number | bigint, b: number | bigint): number | bigin
   return Number.isSafeInteger(Number(r)) ? Number(r) : r;
 }
 
-/** True for text `strtod` would fully consume as a number and Redis would accept (no spaces, no NaN). */
-const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity)$/i;
-
-/**
- * Parses a double as Redis does (`strtod` over the whole string; `inf`/`-inf` allowed, NaN refused).
- * Returns `null` for anything else.
- */
-export function parseDouble(s: Bytes): number | null {
-  if (s.length === 0 || s.length > 5000 || !FLOAT_TEXT.test(s)) return null;
-  const lower = s.toLowerCase();
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
-  const n = Number(s);
-  return Number.isNaN(n) ? null : n;
-}
-
 /**
  * Formats a double the way Redis ≥ 7.2 replies with one (`d2string`), which is also how it stores ZSET
  * scores as text: integers within ±2^62 exactly, `inf`/`-inf`/`-0`, and otherwise `fpconv_dtoa`'s digits

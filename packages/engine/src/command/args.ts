@@ -2,8 +2,9 @@
  * Argument parsing shared by handlers. Each helper throws the catalogue's error reply on bad input, so a
  * handler reads top to bottom as Redis's C does: parse, check, act.
  */
-import { eqi, parseDouble, parseInt64 } from '../bytes.ts';
+import { eqi, parseInt64 } from '../bytes.ts';
 import type { ErrorReply } from '../reply.ts';
+import { string2d } from '../strtod.ts';
 import * as E from './errors.ts';
 
 /** An int64 argument as a number (values beyond 2^53 lose precision, fine for counts and indexes). */
@@ -22,7 +23,7 @@ export function int64(arg: string | undefined, err: ErrorReply = E.NOT_INTEGER):
 
 /** A double argument (`inf`/`-inf` allowed, NaN refused). */
 export function float(arg: string | undefined, err: ErrorReply = E.NOT_FLOAT): number {
-  const n = arg === undefined ? null : parseDouble(arg);
+  const n = arg === undefined ? null : string2d(arg);
   if (n === null) throw err;
   return n;
 }
