@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from './command/errors.ts';
 import type { Argv } from './command/table.ts';
-import { ErrorReply, OK, QUEUED } from './reply.ts';
+import { ErrorReply, NIL_ARRAY, OK, QUEUED } from './reply.ts';
 import { createTestEngine } from './testing/index.ts';
 
 test('unknown command and wrong arity use Redis text', () => {
@@ -135,4 +135,53 @@ test('COMMAND answers from the table', () => {
   assert.deepEqual(t.run('command', 'getkeys', 'set', 'k', 'v'), ['k']);
   const [info] = t.run('command', 'info', 'get') as unknown[][];
   assert.deepEqual(info?.slice(0, 2), ['get', 2]);
+});
+
+test('WATCH: a write to a watched key makes EXEC answer a nil array; UNWATCH and EXEC forget', () => {
+  const t = createTestEngine();
+  const other = t.engine.createClient();
+  assert.equal(t.run('watch', 'k'), OK);
+  t.engine.exec(other, ['set', 'k', 'x']);
+  t.run('multi');
+  t.run('set', 'k', 'mine');
+  assert.equal(t.run('exec'), NIL_ARRAY);
+  assert.equal(t.run('get', 'k'), 'x');
+  t.run('watch', 'k');
+  t.run('unwatch');
+  t.engine.exec(other, ['set', 'k', 'y']);
+  t.run('multi');
+  t.run('set', 'k', 'mine');
+  assert.deepEqual(t.run('exec'), [OK]);
+  t.run('watch', 'k');
+  t.engine.exec(other, ['flushall']);
+  t.run('multi');
+  assert.equal(t.run('exec'), NIL_ARRAY, 'a keyless write (FLUSHALL) touches every watched key');
+});
+
+test('WATCH inside MULTI is refused without dooming the transaction', () => {
+  const t = createTestEngine();
+  t.run('multi');
+  assert.equal(t.run('watch', 'k'), E.WATCH_IN_MULTI);
+  t.run('set', 'k', 'v');
+  assert.deepEqual(t.run('exec'), [OK]);
+});
+
+test('a refused EXEC ends the transaction at once and says why', () => {
+  const t = createTestEngine();
+  t.run('multi');
+  t.run('set', 'k', 'v');
+  assert.deepEqual(
+    t.run('exec', 'extra'),
+    new ErrorReply("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"),
+  );
+  assert.equal(t.run('exec'), E.EXEC_WITHOUT_MULTI);
+  assert.equal(t.run('get', 'k'), null);
+});
+
+test('error texts stop argv at a NUL byte and keep to one line, as C printf does in Redis', () => {
+  const t = createTestEngine();
+  assert.deepEqual(
+    t.engine.exec(t.client, ['nosuch\0x', 'a\0b', 'c\r\nd']),
+    new ErrorReply("ERR unknown command 'nosuch', with args beginning with: 'a' 'c  d' "),
+  );
 });

@@ -6,8 +6,8 @@
 
 import type { Client, Ctx, EngineStats } from './command/context.ts';
 import { type Admission, admit, resolve } from './command/dispatcher.ts';
-import type { Argv } from './command/table.ts';
-import { CommandTable } from './command/table.ts';
+import * as E from './command/errors.ts';
+import { type Argv, type CommandDef, CommandTable, keyPositions } from './command/table.ts';
 import { allCommands } from './commands/index.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
 import { ErrorReply, type Reply } from './reply.ts';
@@ -51,6 +51,8 @@ export class Engine {
   private depth = 0;
   private batch: Argv[] = [];
   private overrides: Argv[] | null = null;
+  /** WATCHed key → the clients watching it. */
+  private readonly watchers = new Map<string, Set<Client>>();
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
@@ -70,6 +72,8 @@ export class Engine {
         this.overrides.push(argv);
       },
       call: (argv) => this.run(this.ctx.client, argv),
+      watch: (key) => this.watch(this.ctx.client, key),
+      unwatch: () => this.unwatch(this.ctx.client),
     };
     this.stats.startedAt = this.clock.now();
   }
@@ -81,7 +85,15 @@ export class Engine {
       name: options.name ?? '',
       multi: null,
       multiFailed: false,
+      watching: null,
+      watchDirty: false,
     };
+  }
+
+  /** Releases what a client holds in the engine (its WATCHed keys); call when its connection ends. */
+  closeClient(client: Client): void {
+    this.unwatch(client);
+    client.multi = null;
   }
 
   /** Runs one command for `client` and returns its reply. argv[0] is the command name, any case. */
@@ -141,12 +153,9 @@ export class Engine {
 
   private run(client: Client, argv: Argv): Reply {
     const r = resolve(this.table, argv);
-    if (r instanceof ErrorReply) {
-      if (client.multi !== null) client.multiFailed = true;
-      return r;
-    }
+    if (r instanceof ErrorReply) return this.refuse(client, argv, r);
     const refusal = admit(client, r, argv, this.admission);
-    if (refusal !== undefined) return refusal;
+    if (refusal !== undefined) return refusal instanceof ErrorReply ? this.refuse(client, argv, refusal) : refusal;
     this.stats.commands++;
     const saved = this.overrides;
     this.overrides = null;
@@ -163,9 +172,57 @@ export class Engine {
     if (r.def.isWrite && !(reply instanceof ErrorReply)) {
       if (this.overrides === null) this.batch.push(argv);
       else for (const o of this.overrides as Argv[]) this.batch.push(o);
+      if (this.watchers.size > 0) this.touchWatched(r.def, argv);
     }
     this.overrides = saved;
     return reply;
+  }
+
+  private watch(client: Client, key: string): void {
+    if (client.watching === null) client.watching = new Set();
+    client.watching.add(key);
+    let clients = this.watchers.get(key);
+    if (clients === undefined) {
+      clients = new Set();
+      this.watchers.set(key, clients);
+    }
+    clients.add(client);
+  }
+
+  private unwatch(client: Client): void {
+    if (client.watching === null) return;
+    for (const key of client.watching) {
+      const clients = this.watchers.get(key);
+      clients?.delete(client);
+      if (clients?.size === 0) this.watchers.delete(key);
+    }
+    client.watching = null;
+    client.watchDirty = false;
+  }
+
+  /** A write touched keys someone watches: their EXEC must fail. A keyless write (FLUSHALL) touches all. */
+  private touchWatched(def: CommandDef, argv: Argv): void {
+    const positions = keyPositions(def, argv);
+    if (positions.length === 0 && def.keys.length === 0) {
+      for (const clients of this.watchers.values()) for (const c of clients) c.watchDirty = true;
+      return;
+    }
+    for (const i of positions) {
+      const clients = this.watchers.get(argv[i] as string);
+      if (clients !== undefined) for (const c of clients) c.watchDirty = true;
+    }
+  }
+
+  /** A refused command inside MULTI dooms the transaction; a refused EXEC ends it at once, as in Redis. */
+  private refuse(client: Client, argv: Argv, err: ErrorReply): ErrorReply {
+    if (client.multi === null) return err;
+    if (argv[0] !== undefined && argv[0].toLowerCase() === 'exec') {
+      client.multi = null;
+      client.multiFailed = false;
+      return E.execAbortBecause(err);
+    }
+    client.multiFailed = true;
+    return err;
   }
 
   private flush(): void {

@@ -14,6 +14,10 @@ export interface Client {
   multi: Argv[] | null;
   /** A queued command failed to queue (unknown, arity, permission): EXEC will answer EXECABORT. */
   multiFailed: boolean;
+  /** Keys under WATCH, or null. */
+  watching: Set<string> | null;
+  /** A watched key was written since WATCH: EXEC will answer a nil array. */
+  watchDirty: boolean;
 }
 
 export interface EngineStats {
@@ -37,6 +41,10 @@ export interface Ctx {
    * PEXPIREAT, SPOP becomes SREM). Called zero times, the command is logged as sent.
    */
   propagate(argv: Argv): void;
+  /** Adds `key` to the client's WATCH set (optimistic locking for EXEC). */
+  watch(key: string): void;
+  /** Forgets every key the client watches (EXEC, DISCARD, UNWATCH, disconnect). */
+  unwatch(): void;
   /** Runs a command as if sent by the same client (EXEC, later scripts); returns its reply. */
   call(argv: Argv): import('../reply.ts').Reply;
 }

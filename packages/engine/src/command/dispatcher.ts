@@ -47,27 +47,21 @@ export function permitted(client: Client, r: Resolved): boolean {
 }
 
 /**
- * Before the handler, the checks that can refuse a resolved command. Returns the refusal, QUEUED when the
- * command was queued by MULTI, or undefined to go on and run it.
+ * Before the handler, the checks that can refuse a resolved command. Returns the refusal (the caller dooms
+ * an open transaction), QUEUED when the command was queued by MULTI, or undefined to go on and run it.
  */
 export function admit(client: Client, r: Resolved, argv: Argv, admission?: Admission): Reply | undefined {
-  if (!permitted(client, r)) return failQueue(client, E.noPermission(r.name));
+  if (!permitted(client, r)) return E.noPermission(r.name);
   if (client.multi !== null && !TX_CONTROL.has(r.name)) {
-    if (r.def.noMulti) return failQueue(client, E.NOT_IN_MULTI);
+    if (r.def.noMulti) return E.NOT_IN_MULTI;
     client.multi.push(argv);
     return QUEUED;
   }
   if (admission !== undefined) {
     const refusal = admission(client, r.def, argv);
-    if (refusal !== undefined) return failQueue(client, refusal);
+    if (refusal !== undefined) return refusal;
   }
   return undefined;
-}
-
-/** A refusal inside MULTI also dooms the transaction (EXEC will answer EXECABORT). */
-function failQueue(client: Client, err: ErrorReply): ErrorReply {
-  if (client.multi !== null) client.multiFailed = true;
-  return err;
 }
 
 /**

@@ -46,18 +46,33 @@ export const NOT_IN_MULTI = e('ERR Command not allowed inside a transaction');
 
 export const arity = (name: string) => e(`ERR wrong number of arguments for '${name}' command`);
 
+/** C's `%s` stops at a NUL byte; Redis prints argv through it in these messages. */
+const cstr = (s: string) => {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+};
+
+/** Redis keeps an error on one line: CR and LF from user input become spaces. */
+const oneLine = (s: string) => s.replace(/[\r\n]/g, ' ');
+
 /** Redis's text for an unknown command: the name and up to 128 characters of its arguments, each quoted. */
 export function unknownCommand(name: string, args: readonly string[]): ErrorReply {
   let shown = '';
   for (const a of args) {
     if (shown.length >= 128) break;
-    shown += `'${a.slice(0, 128 - shown.length)}' `;
+    shown += `'${cstr(a.slice(0, 128 - shown.length))}' `;
   }
-  return e(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`);
+  return e(oneLine(`ERR unknown command '${cstr(name).slice(0, 128)}', with args beginning with: ${shown}`));
 }
 
 export const unknownSubcommand = (sub: string, container: string) =>
-  e(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`);
+  e(oneLine(`ERR unknown subcommand '${cstr(sub).slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`));
+
+/** EXEC itself refused (wrong arity, no permission): Redis discards the transaction and says why. */
+export const execAbortBecause = (reason: ErrorReply) =>
+  e(
+    `EXECABORT Transaction discarded because of: ${reason.message.startsWith('ERR ') ? reason.message.slice(4) : reason.message}`,
+  );
 
 /** Upstash's wording for a command a read-only token may not run. */
 export const noPermission = (name: string) =>
@@ -79,7 +94,9 @@ export const LPOS_COUNT_NEGATIVE = e("ERR COUNT can't be negative");
 export const LPOS_MAXLEN_NEGATIVE = e("ERR MAXLEN can't be negative");
 
 // Sorted-set commands
-export const LIMIT_WITHOUT_BY = e('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+export const LIMIT_WITHOUT_BY = e(
+  'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+);
 export const WITHSCORES_WITH_BYLEX = e('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
 /** ZUNION, ZINTER, ZDIFF (and their STORE forms), ZINTERCARD with numkeys below 1. */
 export const atLeastOneKey = (name: string) => e(`ERR at least 1 input key is needed for '${name}' command`);

@@ -294,7 +294,7 @@ test('HSCAN checks the cursor, then the key, then the options', () => {
   const { run } = setup();
   run('hset', 'h', 'a', '1');
   run('set', 's', 'x');
-  for (const bad of ['x', '-1', '18446744073709551616', '1.5']) {
+  for (const bad of ['x', ' 1', '18446744073709551616', '1.5']) {
     assert.equal(run('hscan', 'h', bad), E.INVALID_CURSOR);
     assert.equal(run('hscan', 'nokey', bad), E.INVALID_CURSOR);
   }

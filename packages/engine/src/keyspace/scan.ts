@@ -34,10 +34,8 @@ export interface ScanArgs {
  * the command accepts ('type', 'novalues', 'withtype').
  */
 export function parseScanArgs(argv: Argv, start: number, extra: readonly string[] = []): ScanArgs {
-  const cursorText = argv[start] as string;
-  if (!/^[0-9]{1,20}$/.test(cursorText) || BigInt(cursorText) > 18446744073709551615n) throw E.INVALID_CURSOR;
   const out: ScanArgs = {
-    cursor: Number(cursorText),
+    cursor: parseCursor(argv[start] as string),
     match: undefined,
     count: 10,
     type: undefined,
@@ -57,6 +55,18 @@ export function parseScanArgs(argv: Argv, start: number, extra: readonly string[
   }
   if (out.match === '*') out.match = undefined;
   return out;
+}
+
+/**
+ * A cursor as Redis reads it (`strtoul`): optional sign, decimal digits, no spaces, within 64 bits; a
+ * negative one wraps around as C's does (`-1` is 2^64-1).
+ */
+function parseCursor(text: string): number {
+  const m = /^([+-]?)([0-9]{1,20})$/.exec(text);
+  if (m === null) throw E.INVALID_CURSOR;
+  const n = BigInt(m[2] as string);
+  if (n > 18446744073709551615n) throw E.INVALID_CURSOR;
+  return Number(m[1] === '-' && n !== 0n ? 2n ** 64n - n : n);
 }
 
 /**

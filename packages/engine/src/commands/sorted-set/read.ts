@@ -113,10 +113,11 @@ function zrandmember(ctx: Ctx, argv: Argv): Reply {
     return z.member(z.at(Math.floor(ctx.random() * z.size)));
   }
   const raw = int64(argv[2]);
-  if (raw < -MAX_RANDOM_PICKS) throw E.valueNotBetween(`-${MAX_RANDOM_PICKS}`, `${LONG_MAX}`);
+  if (raw < -LONG_MAX) throw E.valueNotBetween(`-${LONG_MAX}`, `${LONG_MAX}`);
   if (argv.length > 4 || (argv.length === 4 && !is(argv[3], 'withscores'))) throw E.SYNTAX;
   const withScores = argv.length === 4;
   if (withScores && (raw < -LONG_MAX / 2n || raw > LONG_MAX / 2n)) throw E.VALUE_OUT_OF_RANGE;
+  if (raw < -MAX_RANDOM_PICKS) throw E.valueNotBetween(`-${MAX_RANDOM_PICKS}`, `${LONG_MAX}`);
   const z = ctx.db.get(key, 'zset');
   if (z === undefined) return [];
   const count = Number(raw);
