@@ -1,0 +1,400 @@
+/**
+ * The Upstash REST protocol on bare node:http: `POST /` (one command), `/pipeline`, `/multi-exec`, and the
+ * path-style form (`GET /set/k/v?EX=10`). One request runs to completion inside the synchronous engine,
+ * so a transaction is atomic and concurrent requests never interleave within one.
+ *
+ * Hot-path rules: listeners are module functions that find their request's state in a WeakMap (no
+ * closures per request), header lists are literal arrays, and each answer is one `res.end`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Argv, type Client, ErrorReply, fromBuffer, type Reply } from '@redstash/engine';
+import { type Authenticate, bearerToken, type Grant } from './auth.ts';
+import { parseJson, toArgv } from './body.ts';
+import * as H from './errors.ts';
+import { jsonError, jsonResult, jsonResults } from './json.ts';
+import { resp2 } from './resp2.ts';
+import { appendQueryArgs, pathArgs, queryToken } from './url.ts';
+
+/** Upstash's current Free and Pay-as-you-go limit (`db_max_request_size`). */
+export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+/** What the handler logs through; pino's logger fits. Tokens, URLs and bodies are never passed to it. */
+export interface RestLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RestHandlerOptions {
+  /** Maps a presented token to the database it opens, or undefined to refuse it (401). */
+  authenticate: Authenticate;
+  maxRequestBytes?: number | undefined;
+  logger?: RestLogger | undefined;
+}
+
+export type RestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createRestHandler(options: RestHandlerOptions): RestHandler {
+  const rest = new Rest(options);
+  return (req, res) => rest.handle(req, res);
+}
+
+// Routes. (Numbers, not an enum: the code base is erasable-syntax TypeScript.)
+const COMMAND = 0;
+const PIPELINE = 1;
+const MULTI_EXEC = 2;
+const PATH = 3;
+
+const CORS_EXPOSE = 'upstash-sync-token';
+const PREFLIGHT_HEADERS = [
+  'access-control-allow-origin',
+  '*',
+  'access-control-allow-methods',
+  'GET, HEAD, POST, PUT, OPTIONS',
+  'access-control-allow-headers',
+  'authorization, content-type, upstash-encoding, upstash-response-format, upstash-sync-token, ' +
+    'upstash-telemetry-sdk, upstash-telemetry-runtime, upstash-telemetry-platform, upstash-telemetry-retry',
+  'access-control-max-age',
+  '86400',
+];
+const HEALTHY = '{"status":"ok"}';
+const NO_BODY = Buffer.alloc(0);
+const READ_WRITE = { readonly: false };
+const READ_ONLY = { readonly: true };
+/** The commands that open or close a transaction: inside /multi-exec the request body is the transaction. */
+const TX_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch']);
+/** Path-style names that are SSE streams on Upstash (a later feature here), not commands. */
+const STREAMS = new Set(['subscribe', 'psubscribe', 'monitor']);
+
+/** A request in progress: what routing learned from its head, and its body as it arrives. */
+class Exchange {
+  readonly rest: Rest;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly route: number;
+  readonly path: string;
+  readonly query: string;
+  grant: Grant | undefined = undefined;
+  base64 = false;
+  resp2 = false;
+  /** Set when the answer is known before the body is read (401, 405, 413…): the body is then drained. */
+  refusal: ErrorReply | undefined = undefined;
+  status = 200;
+  chunks: Buffer[] = [];
+  size = 0;
+  /** The declared Content-Length, or -1 for a chunked body. */
+  expected = -1;
+
+  constructor(rest: Rest, req: IncomingMessage, res: ServerResponse, route: number, path: string, query: string) {
+    this.rest = rest;
+    this.req = req;
+    this.res = res;
+    this.route = route;
+    this.path = path;
+    this.query = query;
+  }
+
+  refuse(status: number, err: ErrorReply): void {
+    this.status = status;
+    this.refusal = err;
+  }
+}
+
+/**
+ * Each request's state, found by the listeners below (module functions, so no closures per request). A
+ * WeakMap rather than a property on the request, so node's own IncomingMessage objects keep their shape.
+ */
+const exchanges = new WeakMap<IncomingMessage, Exchange>();
+
+function onData(this: IncomingMessage, chunk: Buffer): void {
+  const ex = exchanges.get(this);
+  if (ex === undefined) return;
+  ex.size += chunk.length;
+  // A refused body is drained and dropped: read to the end so the answer reaches the client.
+  if (ex.refusal === undefined) {
+    if (ex.size <= ex.rest.maxRequestBytes) ex.chunks.push(chunk);
+    else {
+      ex.refuse(413, H.MAX_REQUEST_SIZE);
+      ex.chunks = [];
+    }
+  }
+  // The declared length is in: answer now, inside the parser's callback, rather than a tick later on 'end'
+  // (node allows answering before 'end' and keeps the connection in step).
+  if (ex.size === ex.expected) onEnd.call(this);
+}
+
+function onEnd(this: IncomingMessage): void {
+  const ex = exchanges.get(this);
+  if (ex === undefined) return; // already answered when the declared length arrived
+  exchanges.delete(this);
+  const { chunks } = ex;
+  if (ex.refusal !== undefined) ex.rest.finish(ex, NO_BODY);
+  else ex.rest.finish(ex, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, ex.size));
+}
+
+function newClient(grant: Grant): Client {
+  return grant.engine.createClient(grant.readonly ? READ_ONLY : READ_WRITE);
+}
+
+/** One command on a request's own client; a WATCH it made must not outlive the request. */
+function run(ex: Exchange, argv: Argv): Reply {
+  const { engine } = ex.grant as Grant;
+  const client = newClient(ex.grant as Grant);
+  const reply = engine.exec(client, argv);
+  if (client.watching !== null) engine.closeClient(client);
+  return reply;
+}
+
+/** A client that goes away mid-body: nothing to answer; the listener keeps 'error' from being unhandled. */
+function onError(): void {}
+
+class Rest {
+  readonly maxRequestBytes: number;
+  private readonly authenticate: Authenticate;
+  private readonly logger: RestLogger | undefined;
+
+  constructor(options: RestHandlerOptions) {
+    this.authenticate = options.authenticate;
+    this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.logger = options.logger;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.start(req, res);
+    } catch (err) {
+      this.fail(res, err);
+    }
+  }
+
+  private start(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    if (method === 'OPTIONS') {
+      res.writeHead(204, PREFLIGHT_HEADERS);
+      res.end();
+      return;
+    }
+    if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) {
+      sendJson(res, 200, HEALTHY, undefined);
+      return;
+    }
+    const route = path === '/' ? COMMAND : path === '/pipeline' ? PIPELINE : path === '/multi-exec' ? MULTI_EXEC : PATH;
+    const ex = new Exchange(this, req, res, route, path, query);
+    const headers = req.headers;
+    const takesBody = method === 'POST' || method === 'PUT';
+    if (!(takesBody || ((method === 'GET' || method === 'HEAD') && route === PATH))) {
+      ex.refuse(405, H.METHOD_NOT_ALLOWED);
+    } else {
+      const token = bearerToken(headers.authorization) ?? (query.length > 0 ? queryToken(query) : undefined);
+      ex.grant = token === undefined || token.length === 0 ? undefined : this.authenticate(token);
+      if (ex.grant === undefined) {
+        ex.refuse(401, H.WRONGPASS);
+        this.logger?.warn({ remoteAddress: req.socket.remoteAddress }, 'refused a request: invalid or missing token');
+      } else {
+        // Node joins repeated custom headers into one string, so these are never arrays.
+        this.readFormat(
+          ex,
+          headers['upstash-encoding'] as string | undefined,
+          headers['upstash-response-format'] as string | undefined,
+        );
+      }
+    }
+    const length = headers['content-length'];
+    if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+      this.finish(ex, NO_BODY);
+      return;
+    }
+    if (length !== undefined && headers['transfer-encoding'] === undefined) ex.expected = Number(length);
+    if (ex.refusal === undefined && ex.expected > this.maxRequestBytes) ex.refuse(413, H.MAX_REQUEST_SIZE);
+    exchanges.set(req, ex);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  }
+
+  private readFormat(ex: Exchange, encoding: string | undefined, format: string | undefined): void {
+    if (encoding !== undefined && encoding !== '') {
+      if (encoding.toLowerCase() !== 'base64') {
+        ex.refuse(400, H.BAD_ENCODING);
+        return;
+      }
+      ex.base64 = true;
+    }
+    if (format === undefined || format === '') return;
+    const f = format.toLowerCase();
+    if (f === 'json') return;
+    if (f !== 'resp2') ex.refuse(400, H.BAD_RESPONSE_FORMAT);
+    else if (ex.base64) ex.refuse(400, H.RESP2_WITH_BASE64);
+    else if (ex.route === MULTI_EXEC) ex.refuse(400, H.RESP2_MULTI_EXEC);
+    else ex.resp2 = true;
+  }
+
+  /** The whole request is in: run it and answer. Called from an event listener, so it must never throw. */
+  finish(ex: Exchange, body: Buffer): void {
+    try {
+      if (ex.refusal !== undefined) {
+        if (ex.status === 413) this.logger?.warn({ bytes: ex.size, limit: this.maxRequestBytes }, 'request too large');
+        this.answerRefusal(ex, ex.status, ex.refusal);
+      } else if (ex.route === COMMAND) {
+        this.answerOne(ex, this.command(ex, body));
+      } else if (ex.route === PATH) {
+        this.answerOne(ex, this.pathStyle(ex, body));
+      } else {
+        const replies = ex.route === PIPELINE ? this.pipeline(ex, body) : this.multiExec(ex, body);
+        if (replies instanceof ErrorReply) this.answerOne(ex, replies);
+        else this.answerMany(ex, replies);
+      }
+    } catch (err) {
+      this.fail(ex.res, err);
+    }
+  }
+
+  private command(ex: Exchange, body: Buffer): Reply {
+    const value = parseJson(body);
+    if (value instanceof ErrorReply) return value;
+    if (!Array.isArray(value)) return H.BODY_NOT_COMMAND;
+    const argv = toArgv(value);
+    if (argv instanceof ErrorReply) return argv;
+    return run(ex, argv);
+  }
+
+  private pathStyle(ex: Exchange, body: Buffer): Reply {
+    const argv = pathArgs(ex.path);
+    if (argv === undefined) return H.BAD_PERCENT_ENCODING;
+    const name = argv[0] as string;
+    if (name.length <= 10 && STREAMS.has(name.toLowerCase())) return H.STREAMING_UNSUPPORTED;
+    // An empty POST body adds no argument, so `POST /incr/k` works as `GET /incr/k` does.
+    if (body.length > 0 && (ex.req.method === 'POST' || ex.req.method === 'PUT')) argv.push(fromBuffer(body));
+    if (ex.query.length > 0 && !appendQueryArgs(ex.query, argv)) return H.BAD_PERCENT_ENCODING;
+    return run(ex, argv);
+  }
+
+  /** Each command runs on its own; a malformed one gets its error in place and the rest still run. */
+  private pipeline(ex: Exchange, body: Buffer): Reply[] | ErrorReply {
+    const value = parseJson(body);
+    if (value instanceof ErrorReply) return value;
+    if (!Array.isArray(value)) return H.BODY_NOT_COMMANDS;
+    if (value.length === 0) return H.EMPTY_BATCH;
+    const engine = (ex.grant as Grant).engine;
+    const client = this.client(ex);
+    const replies: Reply[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const argv = toArgv(value[i]);
+      replies[i] = argv instanceof ErrorReply ? argv : engine.exec(client, argv);
+    }
+    if (client.watching !== null) engine.closeClient(client);
+    return replies;
+  }
+
+  /** All or nothing: any malformed or refused command discards the whole transaction (400). */
+  private multiExec(ex: Exchange, body: Buffer): Reply[] | ErrorReply {
+    const value = parseJson(body);
+    if (value instanceof ErrorReply) return value;
+    if (!Array.isArray(value)) return H.BODY_NOT_COMMANDS;
+    if (value.length === 0) return H.EMPTY_BATCH;
+    const argvs: Argv[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const argv = toArgv(value[i]);
+      if (argv instanceof ErrorReply) return H.execAbort(argv);
+      const name = argv[0] as string;
+      if (name.length <= 7 && TX_CONTROL.has(name.toLowerCase())) return H.execAbort(H.notInTransaction(name));
+      argvs[i] = argv;
+    }
+    const { reply, queueError } = (ex.grant as Grant).engine.transaction(this.client(ex), argvs);
+    if (reply instanceof ErrorReply) return queueError === undefined ? reply : H.execAbort(queueError);
+    return reply as Reply[];
+  }
+
+  /** A fresh client per request: no MULTI state or name can leak from one request into another. */
+  private client(ex: Exchange): Client {
+    return newClient(ex.grant as Grant);
+  }
+
+  /** One reply: 200, or 400 for an error (a command's own or the request's). */
+  private answerOne(ex: Exchange, reply: Reply): void {
+    const status = reply instanceof ErrorReply ? 400 : 200;
+    const token = String((ex.grant as Grant).engine.writeSeq);
+    if (ex.resp2) sendResp2(ex.res, status, resp2(reply), token);
+    else sendJson(ex.res, status, jsonResult(reply, ex.base64), token);
+  }
+
+  /** A pipeline's or transaction's replies: always 200, errors in place. */
+  private answerMany(ex: Exchange, replies: Reply[]): void {
+    const token = String((ex.grant as Grant).engine.writeSeq);
+    if (!ex.resp2) {
+      sendJson(ex.res, 200, jsonResults(replies, ex.base64), token);
+      return;
+    }
+    let out = '';
+    for (const reply of replies) out += resp2(reply);
+    sendResp2(ex.res, 200, out, token);
+  }
+
+  /** An answer decided before the body was read; always JSON, as the format headers may be the reason. */
+  private answerRefusal(ex: Exchange, status: number, err: ErrorReply): void {
+    const body = jsonError(err);
+    if (status !== 405) {
+      sendJson(ex.res, status, body, ex.grant === undefined ? undefined : String(ex.grant.engine.writeSeq));
+      return;
+    }
+    ex.res.writeHead(405, [
+      'content-type',
+      'application/json',
+      'content-length',
+      String(Buffer.byteLength(body)),
+      'allow',
+      'GET, HEAD, POST, PUT, OPTIONS',
+      'access-control-allow-origin',
+      '*',
+    ]);
+    ex.res.end(body);
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    this.logger?.error({ err }, 'REST request failed');
+    if (res.headersSent) res.destroy();
+    else sendJson(res, 500, jsonError(H.INTERNAL), undefined);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, syncToken: string | undefined): void {
+  const length = String(Buffer.byteLength(body));
+  res.writeHead(
+    status,
+    syncToken === undefined
+      ? ['content-type', 'application/json', 'content-length', length, 'access-control-allow-origin', '*']
+      : [
+          'content-type',
+          'application/json',
+          'content-length',
+          length,
+          'upstash-sync-token',
+          syncToken,
+          'access-control-allow-origin',
+          '*',
+          'access-control-expose-headers',
+          CORS_EXPOSE,
+        ],
+  );
+  res.end(body);
+}
+
+/** RESP2 bodies are byte strings: latin1 writes each code unit as one byte and `.length` is the size. */
+function sendResp2(res: ServerResponse, status: number, body: string, syncToken: string): void {
+  res.writeHead(status, [
+    'content-type',
+    'application/octet-stream',
+    'content-length',
+    String(body.length),
+    'upstash-sync-token',
+    syncToken,
+    'access-control-allow-origin',
+    '*',
+    'access-control-expose-headers',
+    CORS_EXPOSE,
+  ]);
+  res.end(body, 'latin1');
+}

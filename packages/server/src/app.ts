@@ -1,0 +1,94 @@
+/**
+ * The composition root: an engine on the system clock with its active-expiry timer, the REST handler in
+ * front of it, and an HTTP server. The CLI and `startTestServer` both build the server through here.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Clock, Engine } from '@redstash/engine';
+import { createRestHandler, type RestLogger, tokenAuthenticator } from '@redstash/rest';
+import { publicUrl } from './env-block.ts';
+
+export interface AppLogger extends RestLogger {
+  info(obj: object, msg?: string): void;
+}
+
+export interface AppOptions {
+  host: string;
+  port: number;
+  token: string;
+  readonlyToken?: string | undefined;
+  engine?: Engine | undefined;
+  maxRequestBytes?: number | undefined;
+  logger?: AppLogger | undefined;
+}
+
+export interface App {
+  url: string;
+  server: Server;
+  engine: Engine;
+  /** Stops accepting, lets in-flight requests finish (closing idle keep-alive sockets), then resolves. */
+  close(options?: { force?: boolean }): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Redis runs active expiry 10 times a second (`hz 10`). */
+const ACTIVE_EXPIRE_MS = 100;
+/** In-flight requests get this long at shutdown before their sockets are cut. */
+const DRAIN_MS = 10_000;
+
+/** INFO sections only the host can measure: the process's memory and identity. */
+function processInfo(section: string): Record<string, string | number> | undefined {
+  if (section === 'memory') {
+    const m = process.memoryUsage();
+    return {
+      used_memory: m.heapUsed + m.external + m.arrayBuffers,
+      used_memory_human: `${((m.heapUsed + m.external + m.arrayBuffers) / 1048576).toFixed(2)}M`,
+      used_memory_rss: m.rss,
+      used_memory_rss_human: `${(m.rss / 1048576).toFixed(2)}M`,
+      maxmemory: 0,
+      maxmemory_policy: 'noeviction',
+    };
+  }
+  if (section === 'server') return { process_id: process.pid, executable: 'redstash' };
+  return undefined;
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const logger = options.logger;
+  const engine = options.engine ?? new Engine({ clock: systemClock, info: processInfo });
+  // The command name only: arguments are user data and may be secrets.
+  engine.onInternalError = (err, argv) => logger?.error({ err, command: argv[0] }, 'command handler failed');
+  const handler = createRestHandler({
+    authenticate: tokenAuthenticator({ token: options.token, readonlyToken: options.readonlyToken, engine }),
+    maxRequestBytes: options.maxRequestBytes,
+    logger,
+  });
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const timer = setInterval(() => engine.activeExpire(), ACTIVE_EXPIRE_MS);
+  timer.unref();
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: publicUrl(options.host, port),
+    server,
+    engine,
+    close: ({ force = false } = {}) =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        const cut = setTimeout(() => server.closeAllConnections(), force ? 0 : DRAIN_MS);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

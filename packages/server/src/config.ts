@@ -1,0 +1,89 @@
+/**
+ * Command-line and environment configuration. Each flag has an environment twin (`--port` and
+ * `REDSTASH_PORT`); a flag wins over its variable, and an empty variable counts as unset.
+ */
+import { parseArgs } from 'node:util';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Undefined: use the generated token kept in the data directory. */
+  token: string | undefined;
+  readonlyToken: string | undefined;
+  dataDir: string;
+}
+
+export type ParsedConfig = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'error'; message: string };
+
+export const USAGE = `Usage: redstash [options]
+
+A self-hosted, Upstash-compatible Redis over HTTP.
+
+Options (each also read from the environment variable shown):
+  --port <n>               port to listen on (REDSTASH_PORT, default 8079)
+  --host <address>         address to bind (REDSTASH_HOST, default 127.0.0.1)
+  --token <token>          full-access REST token (REDSTASH_TOKEN)
+  --readonly-token <token> read-only REST token (REDSTASH_READONLY_TOKEN)
+  --data-dir <dir>         data directory (REDSTASH_DATA_DIR, default ./.redstash)
+  -h, --help               show this help
+
+Without a token, strong random tokens are generated once and kept in <data-dir>/tokens.json.
+`;
+
+const DEFAULTS = { port: 8079, host: '127.0.0.1', dataDir: './.redstash' };
+/** Visible ASCII without spaces: a token must survive an Authorization header and a .env line as it is. */
+const TOKEN = /^[\x21-\x7e]+$/;
+
+export function parseConfig(args: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        'readonly-token': { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    return { kind: 'error', message: (err as Error).message };
+  }
+  if (values.help === true) return { kind: 'help' };
+
+  const pick = (flag: string, name: string): [value: string | undefined, source: string] => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === 'string') return [fromFlag, `--${flag}`];
+    const fromEnv = env[name];
+    return [fromEnv === '' ? undefined : fromEnv, name];
+  };
+
+  const [portText, portSource] = pick('port', 'REDSTASH_PORT');
+  let port = DEFAULTS.port;
+  if (portText !== undefined) {
+    port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : -1;
+    if (port < 0 || port > 65535) {
+      return { kind: 'error', message: `${portSource} must be a port number from 0 to 65535, got '${portText}'` };
+    }
+  }
+  const [host = DEFAULTS.host, hostSource] = pick('host', 'REDSTASH_HOST');
+  if (host.trim() === '') return { kind: 'error', message: `${hostSource} must not be empty` };
+  const [token, tokenSource] = pick('token', 'REDSTASH_TOKEN');
+  if (token !== undefined && !TOKEN.test(token)) {
+    return { kind: 'error', message: `${tokenSource} must be visible ASCII characters without spaces` };
+  }
+  const [readonlyToken, readonlySource] = pick('readonly-token', 'REDSTASH_READONLY_TOKEN');
+  if (readonlyToken !== undefined && !TOKEN.test(readonlyToken)) {
+    return { kind: 'error', message: `${readonlySource} must be visible ASCII characters without spaces` };
+  }
+  if (token !== undefined && token === readonlyToken) {
+    return { kind: 'error', message: 'the read-only token must differ from the full-access token' };
+  }
+  const [dataDir = DEFAULTS.dataDir, dataSource] = pick('data-dir', 'REDSTASH_DATA_DIR');
+  if (dataDir.trim() === '') return { kind: 'error', message: `${dataSource} must not be empty` };
+  return { kind: 'run', config: { port, host, token, readonlyToken, dataDir } };
+}

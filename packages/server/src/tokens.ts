@@ -1,0 +1,86 @@
+/**
+ * Generated tokens. A server started without tokens makes strong random ones once and keeps them in
+ * `<data-dir>/tokens.json` (mode 0600), so the `.env.local` a developer pasted keeps working across restarts.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Tokens {
+  token: string;
+  readonlyToken: string;
+}
+
+export const TOKEN_FILE = 'tokens.json';
+
+/** 256 random bits, base64url: safe in a header, a URL and a .env line. */
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The tokens to serve with: the given ones, and for each one not given, the stored one (generated and
+ * stored on first use). The file is not touched when both tokens are given.
+ */
+export function resolveTokens(
+  dataDir: string,
+  given: { token?: string | undefined; readonlyToken?: string | undefined },
+): Tokens {
+  if (given.token !== undefined && given.readonlyToken !== undefined) {
+    return { token: given.token, readonlyToken: given.readonlyToken };
+  }
+  const file = join(dataDir, TOKEN_FILE);
+  const stored = readTokenFile(file);
+  let changed = false;
+  if (given.token === undefined && stored.token === undefined) {
+    stored.token = generateToken();
+    changed = true;
+  }
+  if (given.readonlyToken === undefined && stored.readonlyToken === undefined) {
+    stored.readonlyToken = generateToken();
+    changed = true;
+  }
+  if (changed) writeTokenFile(dataDir, file, stored);
+  const tokens = {
+    token: given.token ?? (stored.token as string),
+    readonlyToken: given.readonlyToken ?? (stored.readonlyToken as string),
+  };
+  if (tokens.token === tokens.readonlyToken) {
+    throw new Error(`the read-only token equals the full-access token (check ${file})`);
+  }
+  return tokens;
+}
+
+function readTokenFile(file: string): Partial<Tokens> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`${file} is not valid JSON: fix or delete it (new tokens are then generated)`);
+  }
+  const out: Partial<Tokens> = {};
+  if (typeof data === 'object' && data !== null) {
+    const { token, readonlyToken } = data as Record<string, unknown>;
+    if (typeof token === 'string' && token.length > 0) out.token = token;
+    if (typeof readonlyToken === 'string' && readonlyToken.length > 0) out.readonlyToken = readonlyToken;
+  }
+  // The file holds secrets: keep it private even if someone loosened it.
+  chmodSync(file, 0o600);
+  return out;
+}
+
+/** Written to a private temporary file first, then renamed, so a crash never leaves half a file. */
+function writeTokenFile(dataDir: string, file: string, tokens: Partial<Tokens>): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
