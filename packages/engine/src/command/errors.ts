@@ -108,5 +108,4 @@ export const LCS_LEN_AND_IDX = e('ERR If you want both the length and indexes, p
 /** LCS whose table would not fit in memory (Redis's failed transient allocation). */
 export const LCS_NO_MEMORY = e('ERR Insufficient memory, failed allocating transient memory for LCS');
 export const GT_AND_LT = e('ERR GT and LT options at the same time are not compatible');
-/** The option is shown as Redis's `addReplyErrorFormat` does: newlines turned into spaces. */
-export const unsupportedOption = (option: string) => e(`ERR Unsupported option ${option.replace(/[\r\n]/g, ' ')}`);
+export const unsupportedOption = (option: string) => e(oneLine(`ERR Unsupported option ${cstr(option)}`));
