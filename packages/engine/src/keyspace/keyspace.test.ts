@@ -108,3 +108,17 @@ test('ExpiryHeap pops in time order', () => {
     [...times].sort((a, b) => a - b),
   );
 });
+
+test('re-setting the same TTL over and over keeps the heap small (SET k v EX n in one millisecond)', () => {
+  const ks = db();
+  for (let round = 0; round < 200; round++) {
+    for (let i = 0; i < 1_000; i++) {
+      ks.set(`k${i}`, 'string', 'v');
+      ks.setExpire(`k${i}`, 100_000);
+      assert.ok(ks.pendingExpiries <= 2 * ks.volatileCount + 64, 'stale and duplicate pairs are compacted away');
+    }
+  }
+  assert.equal(ks.volatileCount, 1_000);
+  ks.now = 100_000;
+  assert.equal(ks.activeExpire(), 1_000);
+});

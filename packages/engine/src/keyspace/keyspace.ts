@@ -39,6 +39,11 @@ export class Keyspace {
     return this.volatileKeys;
   }
 
+  /** Pairs waiting in the active-expiry heap, stale ones included: stays within about twice volatileCount. */
+  get pendingExpiries(): number {
+    return this.heap.size;
+  }
+
   /** The live entry for `key`, removing it first if it has expired. */
   lookup(key: string): Entry | undefined {
     const entry = this.map.get(key);
@@ -113,6 +118,7 @@ export class Keyspace {
       this.remove(key, entry);
       return true;
     }
+    if (entry.expireAt === at) return true;
     if (entry.expireAt === 0) this.volatileKeys++;
     entry.expireAt = at;
     this.heap.push(at, key);
@@ -211,7 +217,13 @@ export class Keyspace {
     if (entry.expireAt !== 0) this.volatileKeys--;
   }
 
+  /** Keeps one pair per volatile key: re-arming a key at the same instant leaves duplicates that are live. */
   private compactHeap(): void {
-    this.heap.compact((key, at) => this.map.get(key)?.expireAt === at);
+    const kept = new Set<string>();
+    this.heap.compact((key, at) => {
+      if (this.map.get(key)?.expireAt !== at || kept.has(key)) return false;
+      kept.add(key);
+      return true;
+    });
   }
 }
