@@ -39,7 +39,8 @@ for (const pkg of readdirSync('packages')) {
       const internal = spec.match(/^@redstash\/([^/]+)/);
       if (internal && internal[1] !== pkg && !allowed.includes(internal[1]))
         problems.push(`${file}: ${pkg} may not import @redstash/${internal[1]}`);
-      if (pkg === 'engine' && !file.endsWith('.test.ts') && ENGINE_FORBIDDEN.test(spec)) problems.push(`${file}: the engine may not import ${spec}`);
+      if (pkg === 'engine' && !file.endsWith('.test.ts') && ENGINE_FORBIDDEN.test(spec))
+        problems.push(`${file}: the engine may not import ${spec}`);
       if (spec.startsWith('../') && spec.includes('/packages/'))
         problems.push(`${file}: relative import across packages: ${spec}`);
     }
