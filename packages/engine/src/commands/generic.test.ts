@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../command/errors.ts';
-import type { Argv } from '../command/table.ts';
 import { ErrorReply, OK, type Reply, SimpleString } from '../reply.ts';
 import { createTestEngine } from '../testing/index.ts';
 
 /** A test engine with `raw` to send byte-string arguments as they are, and the propagated effects. */
 function setup() {
   const t = createTestEngine();
-  const effects: Argv[] = [];
-  t.engine.onPropagate = (batch) => effects.push(...batch);
-  const raw = (...argv: string[]): Reply => t.engine.exec(t.client, argv);
+  const { raw, effects } = t;
   const now = () => t.clock.now();
   return { ...t, raw, effects, now };
 }

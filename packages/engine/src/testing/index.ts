@@ -4,6 +4,7 @@
  */
 import { fromUtf8 } from '../bytes.ts';
 import type { Client } from '../command/context.ts';
+import type { Argv } from '../command/table.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import type { Reply } from '../reply.ts';
 
@@ -42,12 +43,18 @@ export interface TestEngine {
   client: Client;
   /** Sends one command (UTF-8 text arguments) as `client` and returns the reply. */
   run(...args: (string | number)[]): Reply;
+  /** Sends byte-string arguments exactly as given (binary keys and values). */
+  raw(...argv: string[]): Reply;
+  /** Every write effect the engine propagated, in order (what an append-only log would receive). */
+  effects: Argv[];
 }
 
 export function createTestEngine(options: Partial<EngineOptions> = {}): TestEngine {
   const clock = new ManualClock();
   const engine = new Engine({ clock, random: seededRandom(42), ...options });
   const client = engine.createClient();
+  const effects: Argv[] = [];
+  engine.onPropagate = (batch) => effects.push(...batch);
   return {
     engine,
     clock,
@@ -57,5 +64,7 @@ export function createTestEngine(options: Partial<EngineOptions> = {}): TestEngi
         client,
         args.map((a) => fromUtf8(String(a))),
       ),
+    raw: (...argv) => engine.exec(client, argv),
+    effects,
   };
 }

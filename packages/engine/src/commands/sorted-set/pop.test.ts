@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../../command/errors.ts';
-import type { Argv } from '../../command/table.ts';
 import { DoubleReply, NIL_ARRAY } from '../../reply.ts';
 import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const effects: Argv[] = [];
-  t.engine.onPropagate = (batch) => effects.push(...batch);
+  const { effects } = t;
   t.run('zadd', 'z', 1, 'a', 2, 'b', 3, 'c', 4, 'd');
   t.run('set', 's', 'x');
   effects.length = 0;

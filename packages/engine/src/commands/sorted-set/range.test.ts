@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../../command/errors.ts';
-import type { Argv } from '../../command/table.ts';
 import { DoubleReply, type Reply } from '../../reply.ts';
 import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const effects: Argv[] = [];
-  t.engine.onPropagate = (batch) => effects.push(...batch);
-  const raw = (...argv: string[]): Reply => t.engine.exec(t.client, argv);
+  const { raw, effects } = t;
   // a..e scored 1..5, plus the lex set l (all 0).
   t.run('zadd', 'z', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
   t.run('zadd', 'l', 0, 'a', 0, 'b', 0, 'c', 0, 'd', 0, 'e', 0, 'ee');

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../../command/errors.ts';
-import type { Argv } from '../../command/table.ts';
 import { DoubleReply, NIL_ARRAY, type Reply } from '../../reply.ts';
 import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const effects: Argv[] = [];
-  t.engine.onPropagate = (batch) => effects.push(...batch);
-  const raw = (...argv: string[]): Reply => t.engine.exec(t.client, argv);
+  const { raw, effects } = t;
   t.run('zadd', 'z', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
   t.run('set', 's', 'x');
   return { ...t, raw, effects };

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../../command/errors.ts';
-import type { Argv } from '../../command/table.ts';
-import { DoubleReply, type Reply } from '../../reply.ts';
+import { DoubleReply } from '../../reply.ts';
 import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const effects: Argv[] = [];
-  t.engine.onPropagate = (batch) => effects.push(...batch);
-  const raw = (...argv: string[]): Reply => t.engine.exec(t.client, argv);
+  const { raw, effects } = t;
   const all = (key: string) => t.run('zrange', key, 0, -1, 'withscores');
   return { ...t, raw, effects, all };
 }
