@@ -4,12 +4,9 @@ import * as E from '../command/errors.ts';
 import { ErrorReply, OK, type Reply, SimpleString } from '../reply.ts';
 import { createTestEngine } from '../testing/index.ts';
 
-/** A test engine with `raw` to send byte-string arguments as they are, and the propagated effects. */
 function setup() {
   const t = createTestEngine();
-  const { raw, effects } = t;
-  const now = () => t.clock.now();
-  return { ...t, raw, effects, now };
+  return { ...t, now: () => t.clock.now() };
 }
 
 const BIN_KEY = 'k\x00\x80\xff';

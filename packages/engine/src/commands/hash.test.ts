@@ -4,11 +4,9 @@ import * as E from '../command/errors.ts';
 import { MapReply, OK, type Reply } from '../reply.ts';
 import { createTestEngine } from '../testing/index.ts';
 
-/** A test engine with `raw` to send byte-string arguments as they are, and the propagated effects. */
 function setup() {
   const t = createTestEngine();
-  const { raw, effects } = t;
-  return { ...t, raw, effects };
+  return t;
 }
 
 const BIN_FIELD = 'f\x00\x80\xff';

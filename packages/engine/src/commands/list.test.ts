@@ -4,12 +4,9 @@ import * as E from '../command/errors.ts';
 import { NIL_ARRAY, OK } from '../reply.ts';
 import { createTestEngine } from '../testing/index.ts';
 
-/** A test engine with `raw` to send byte-string arguments as they are, and the propagated effects. */
 function setup() {
   const t = createTestEngine();
-  const { raw, effects } = t;
-  const all = (k: string) => t.run('lrange', k, 0, -1);
-  return { ...t, raw, effects, all };
+  return { ...t, all: (k: string) => t.run('lrange', k, 0, -1) };
 }
 
 const BIN = '\x00a\x80\xff\x00';

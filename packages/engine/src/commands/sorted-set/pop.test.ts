@@ -6,11 +6,10 @@ import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const { effects } = t;
   t.run('zadd', 'z', 1, 'a', 2, 'b', 3, 'c', 4, 'd');
   t.run('set', 's', 'x');
-  effects.length = 0;
-  return { ...t, effects };
+  t.effects.length = 0;
+  return t;
 }
 
 const d = (n: number) => new DoubleReply(n);

@@ -6,12 +6,11 @@ import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const { raw, effects } = t;
   // a..e scored 1..5, plus the lex set l (all 0).
   t.run('zadd', 'z', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
   t.run('zadd', 'l', 0, 'a', 0, 'b', 0, 'c', 0, 'd', 0, 'e', 0, 'ee');
   t.run('set', 's', 'x');
-  return { ...t, raw, effects };
+  return t;
 }
 
 const d = (n: number) => new DoubleReply(n);

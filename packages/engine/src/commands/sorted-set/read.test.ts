@@ -6,10 +6,9 @@ import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const { raw, effects } = t;
   t.run('zadd', 'z', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
   t.run('set', 's', 'x');
-  return { ...t, raw, effects };
+  return t;
 }
 
 const d = (n: number) => new DoubleReply(n);

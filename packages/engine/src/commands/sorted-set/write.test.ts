@@ -6,9 +6,7 @@ import { createTestEngine } from '../../testing/index.ts';
 
 function setup() {
   const t = createTestEngine();
-  const { raw, effects } = t;
-  const all = (key: string) => t.run('zrange', key, 0, -1, 'withscores');
-  return { ...t, raw, effects, all };
+  return { ...t, all: (key: string) => t.run('zrange', key, 0, -1, 'withscores') };
 }
 
 const d = (n: number) => new DoubleReply(n);
