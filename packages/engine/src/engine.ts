@@ -5,12 +5,24 @@
  */
 
 import type { Client, Ctx, EngineStats } from './command/context.ts';
-import { type Admission, admit, resolve } from './command/dispatcher.ts';
+import {
+  type Admission,
+  admit,
+  admitFromScript,
+  permitted,
+  type Resolved,
+  resolve,
+  SCRIPT_ERRORS,
+} from './command/dispatcher.ts';
 import * as E from './command/errors.ts';
 import { type Argv, type CommandDef, CommandTable, keyPositions } from './command/table.ts';
 import { allCommands } from './commands/index.ts';
+import { REDIS_VERSION } from './commands/server.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
 import { ErrorReply, type Reply } from './reply.ts';
+import type { ScriptRun } from './scripting/lua-vm.ts';
+import type { LuaModule } from './scripting/lua-wasm.ts';
+import { Scripting } from './scripting/scripting.ts';
 
 export interface Clock {
   /** Unix time in milliseconds (may be fractional). */
@@ -25,6 +37,16 @@ export interface EngineOptions {
   admission?: Admission;
   /** Host-provided INFO sections (process memory, server details). */
   info?: (section: string) => Record<string, string | number> | undefined;
+  /** The Lua VM (`await loadLua()`); without it EVAL and FUNCTION answer an error. */
+  lua?: LuaModule;
+  /** Scripts running longer are stopped (default 5000 ms, Redis's busy threshold). */
+  scriptTimeLimitMs?: number | undefined;
+  /** Memory each Lua state may hold (default 256 MiB). */
+  scriptMemoryLimit?: number;
+  /** Monotonic wall time in ms for script time limits; defaults to `performance.now`. */
+  elapsed?: () => number;
+  /** Where `redis.log` goes (level 0–3: debug, verbose, notice, warning). */
+  log?: (level: number, message: string) => void;
 }
 
 /**
@@ -53,6 +75,9 @@ export class Engine {
   private overrides: Argv[] | null = null;
   /** WATCHed key → the clients watching it. */
   private readonly watchers = new Map<string, Set<Client>>();
+  /** False while a script that called `redis.set_repl(REPL_NONE)` writes: its effects are not logged. */
+  private propagating = true;
+  readonly scripting: Scripting | null;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
@@ -74,8 +99,40 @@ export class Engine {
       call: (argv) => this.run(this.ctx.client, argv),
       watch: (key) => this.watch(this.ctx.client, key),
       unwatch: () => this.unwatch(this.ctx.client),
+      scripting: null,
     };
+    this.scripting = options.lua === undefined ? null : this.createScripting(options, options.lua);
+    this.ctx.scripting = this.scripting;
     this.stats.startedAt = this.clock.now();
+  }
+
+  /** Frees what the engine holds outside the JS heap (its Lua states). */
+  close(): void {
+    this.scripting?.close();
+  }
+
+  private createScripting(options: EngineOptions, lua: LuaModule): Scripting {
+    const elapsed = options.elapsed ?? (() => performance.now());
+    const log = options.log ?? (() => {});
+    return new Scripting({
+      lua,
+      limits: {
+        timeLimitMs: options.scriptTimeLimitMs ?? 5000,
+        memoryLimit: options.scriptMemoryLimit ?? 256 * 1024 * 1024,
+      },
+      host: {
+        call: (argv, run) => this.callFromScript(argv, run),
+        aclCheck: (argv) => {
+          const r = resolve(this.table, argv);
+          if (r instanceof ErrorReply) return E.ACL_CHECK_UNKNOWN;
+          return permitted(this.ctx.client, r);
+        },
+        log,
+        elapsed,
+        version: REDIS_VERSION,
+        versionNum: REDIS_VERSION.split('.').reduce((n, part) => n * 256 + Number(part), 0),
+      },
+    });
   }
 
   createClient(options: { readonly?: boolean; name?: string } = {}): Client {
@@ -156,6 +213,25 @@ export class Engine {
     if (r instanceof ErrorReply) return this.refuse(client, argv, r);
     const refusal = admit(client, r, argv, this.admission);
     if (refusal !== undefined) return refusal instanceof ErrorReply ? this.refuse(client, argv, refusal) : refusal;
+    return this.execute(r, argv);
+  }
+
+  /** `redis.call` from a running script: the script rules replace MULTI, and errors come back as replies. */
+  private callFromScript(argv: Argv, run: ScriptRun): Reply {
+    const r = resolve(this.table, argv, SCRIPT_ERRORS);
+    if (r instanceof ErrorReply) return r;
+    const refusal = admitFromScript(this.ctx.client, r, argv, run.readOnly, this.admission);
+    if (refusal !== undefined) return refusal;
+    const outer = this.propagating;
+    this.propagating = (run.repl & 1) !== 0;
+    try {
+      return this.execute(r, argv);
+    } finally {
+      this.propagating = outer;
+    }
+  }
+
+  private execute(r: Resolved, argv: Argv): Reply {
     this.stats.commands++;
     const saved = this.overrides;
     this.overrides = null;
@@ -170,8 +246,11 @@ export class Engine {
       }
     }
     if (r.def.isWrite && !(reply instanceof ErrorReply)) {
-      if (this.overrides === null) this.batch.push(argv);
-      else for (const o of this.overrides as Argv[]) this.batch.push(o);
+      // Under redis.set_repl(REPL_NONE) the write happens but is not logged, as in Redis.
+      if (this.propagating) {
+        if (this.overrides === null) this.batch.push(argv);
+        else for (const o of this.overrides as Argv[]) this.batch.push(o);
+      }
       if (this.watchers.size > 0) this.touchWatched(r.def, argv);
     }
     this.overrides = saved;

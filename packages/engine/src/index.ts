@@ -14,3 +14,7 @@ export {
 export { REDIS_VERSION } from './commands/server.ts';
 export { type Clock, Engine, type EngineOptions, type PropagateListener } from './engine.ts';
 export * from './reply.ts';
+export type { ScriptRun } from './scripting/lua-vm.ts';
+export { type LuaModule, loadLua } from './scripting/lua-wasm.ts';
+export { Scripting } from './scripting/scripting.ts';
+export { sha1hex } from './scripting/sha1.ts';

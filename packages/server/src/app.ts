@@ -4,12 +4,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Clock, Engine } from '@redstash/engine';
+import { type Clock, Engine, loadLua } from '@redstash/engine';
 import { createRestHandler, type RestLogger, tokenAuthenticator } from '@redstash/rest';
 import { publicUrl } from './env-block.ts';
 
 export interface AppLogger extends RestLogger {
   info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
 }
 
 export interface AppOptions {
@@ -20,6 +22,8 @@ export interface AppOptions {
   engine?: Engine | undefined;
   maxRequestBytes?: number | undefined;
   logger?: AppLogger | undefined;
+  /** Scripts running longer are stopped, in ms (default 5000). */
+  scriptTimeLimitMs?: number | undefined;
 }
 
 export interface App {
@@ -54,9 +58,25 @@ function processInfo(section: string): Record<string, string | number> | undefin
   return undefined;
 }
 
+/** `redis.log` from scripts, at the pino level matching Redis's (debug, verbose, notice, warning). */
+function scriptLog(logger: AppLogger | undefined, level: number, message: string): void {
+  if (logger === undefined) return;
+  if (level >= 3) logger.warn({ script: true }, message);
+  else if (level === 2) logger.info({ script: true }, message);
+  else logger.debug({ script: true }, message);
+}
+
 export async function startApp(options: AppOptions): Promise<App> {
   const logger = options.logger;
-  const engine = options.engine ?? new Engine({ clock: systemClock, info: processInfo });
+  const engine =
+    options.engine ??
+    new Engine({
+      clock: systemClock,
+      info: processInfo,
+      lua: await loadLua(),
+      scriptTimeLimitMs: options.scriptTimeLimitMs,
+      log: (level, message) => scriptLog(logger, level, message),
+    });
   // The command name only: arguments are user data and may be secrets.
   engine.onInternalError = (err, argv) => logger?.error({ err, command: argv[0] }, 'command handler failed');
   const handler = createRestHandler({
@@ -86,6 +106,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         cut.unref();
         server.close(() => {
           clearTimeout(cut);
+          if (options.engine === undefined) engine.close();
           resolve();
         });
         server.closeIdleConnections();

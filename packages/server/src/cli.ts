@@ -22,7 +22,13 @@ async function main(): Promise<void> {
   const logger = pino({ name: 'redstash' }, pino.destination({ dest: 2, sync: true }));
   try {
     const tokens = resolveTokens(config.dataDir, config);
-    const app = await startApp({ host: config.host, port: config.port, ...tokens, logger });
+    const app = await startApp({
+      host: config.host,
+      port: config.port,
+      ...tokens,
+      logger,
+      scriptTimeLimitMs: config.scriptTimeLimitMs,
+    });
     process.stdout.write(envBlock(app.url, tokens));
     logger.info({ url: app.url, dataDir: config.dataDir }, 'redstash is listening');
 

@@ -20,6 +20,7 @@ test('defaults', () => {
     token: undefined,
     readonlyToken: undefined,
     dataDir: './.redstash',
+    scriptTimeLimitMs: 5000,
   });
 });
 
@@ -30,6 +31,7 @@ test('flags, environment, and flags winning over the environment', () => {
     REDSTASH_TOKEN: 'env-token',
     REDSTASH_READONLY_TOKEN: 'env-ro',
     REDSTASH_DATA_DIR: '/var/lib/redstash',
+    REDSTASH_SCRIPT_TIME_LIMIT: '250',
   };
   assert.deepEqual(run([], env), {
     port: 9000,
@@ -37,6 +39,7 @@ test('flags, environment, and flags winning over the environment', () => {
     token: 'env-token',
     readonlyToken: 'env-ro',
     dataDir: '/var/lib/redstash',
+    scriptTimeLimitMs: 250,
   });
   const args = [
     '--port',
@@ -48,6 +51,8 @@ test('flags, environment, and flags winning over the environment', () => {
     'flag-ro',
     '--data-dir',
     'd',
+    '--script-time-limit',
+    '1000',
   ];
   assert.deepEqual(run(args, env), {
     port: 7000,
@@ -55,6 +60,7 @@ test('flags, environment, and flags winning over the environment', () => {
     token: 'flag-token',
     readonlyToken: 'flag-ro',
     dataDir: 'd',
+    scriptTimeLimitMs: 1000,
   });
   assert.equal(run([], { REDSTASH_PORT: '' }).port, 8079, 'an empty variable is unset');
   assert.equal(run(['--port', '0']).port, 0);
@@ -68,6 +74,8 @@ test('help', () => {
 test('bad values say which flag or variable is wrong', () => {
   assert.match(error(['--port', '70000']), /--port must be a port number/);
   assert.match(error(['--port', '12a']), /--port/);
+  assert.match(error(['--script-time-limit', '0']), /--script-time-limit must be a number of milliseconds/);
+  assert.match(error([], { REDSTASH_SCRIPT_TIME_LIMIT: 'soon' }), /REDSTASH_SCRIPT_TIME_LIMIT/);
   assert.match(error(['--port', '-1']), /--port/);
   assert.match(error([], { REDSTASH_PORT: 'http' }), /REDSTASH_PORT/);
   assert.match(error(['--token', 'has space']), /--token must be visible ASCII/);

@@ -11,6 +11,8 @@ export interface Config {
   token: string | undefined;
   readonlyToken: string | undefined;
   dataDir: string;
+  /** A Lua script running longer is stopped, in ms. */
+  scriptTimeLimitMs: number;
 }
 
 export type ParsedConfig = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -25,12 +27,13 @@ Options (each also read from the environment variable shown):
   --token <token>          full-access REST token (REDSTASH_TOKEN)
   --readonly-token <token> read-only REST token (REDSTASH_READONLY_TOKEN)
   --data-dir <dir>         data directory (REDSTASH_DATA_DIR, default ./.redstash)
+  --script-time-limit <ms> stop a Lua script running longer (REDSTASH_SCRIPT_TIME_LIMIT, default 5000)
   -h, --help               show this help
 
 Without a token, strong random tokens are generated once and kept in <data-dir>/tokens.json.
 `;
 
-const DEFAULTS = { port: 8079, host: '127.0.0.1', dataDir: './.redstash' };
+const DEFAULTS = { port: 8079, host: '127.0.0.1', dataDir: './.redstash', scriptTimeLimitMs: 5000 };
 /** Visible ASCII without spaces: a token must survive an Authorization header and a .env line as it is. */
 const TOKEN = /^[\x21-\x7e]+$/;
 
@@ -47,6 +50,7 @@ export function parseConfig(args: readonly string[], env: Readonly<Record<string
         token: { type: 'string' },
         'readonly-token': { type: 'string' },
         'data-dir': { type: 'string' },
+        'script-time-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -85,5 +89,13 @@ export function parseConfig(args: readonly string[], env: Readonly<Record<string
   }
   const [dataDir = DEFAULTS.dataDir, dataSource] = pick('data-dir', 'REDSTASH_DATA_DIR');
   if (dataDir.trim() === '') return { kind: 'error', message: `${dataSource} must not be empty` };
-  return { kind: 'run', config: { port, host, token, readonlyToken, dataDir } };
+  const [limitText, limitSource] = pick('script-time-limit', 'REDSTASH_SCRIPT_TIME_LIMIT');
+  let scriptTimeLimitMs = DEFAULTS.scriptTimeLimitMs;
+  if (limitText !== undefined) {
+    scriptTimeLimitMs = /^[0-9]{1,9}$/.test(limitText) ? Number(limitText) : 0;
+    if (scriptTimeLimitMs < 1) {
+      return { kind: 'error', message: `${limitSource} must be a number of milliseconds from 1, got '${limitText}'` };
+    }
+  }
+  return { kind: 'run', config: { port, host, token, readonlyToken, dataDir, scriptTimeLimitMs } };
 }

@@ -3,6 +3,7 @@
  * services. One Ctx exists per engine and is re-pointed at each call, so dispatch allocates nothing.
  */
 import type { Keyspace } from '../keyspace/keyspace.ts';
+import type { Scripting } from '../scripting/scripting.ts';
 import type { Argv, CommandTable } from './table.ts';
 
 export interface Client {
@@ -45,6 +46,8 @@ export interface Ctx {
   watch(key: string): void;
   /** Forgets every key the client watches (EXEC, DISCARD, UNWATCH, disconnect). */
   unwatch(): void;
-  /** Runs a command as if sent by the same client (EXEC, later scripts); returns its reply. */
+  /** Runs a command as if sent by the same client (EXEC); returns its reply. */
   call(argv: Argv): import('../reply.ts').Reply;
+  /** EVAL's and FUNCTION's state; null when the host gave the engine no Lua VM. */
+  scripting: Scripting | null;
 }

@@ -1,6 +1,7 @@
 /**
  * The one path every command takes, with the checks in Redis's order (`processCommand`):
  *   lookup → arity → token policy → MULTI queueing → script rules → admission (quota) → handler → propagate.
+ * Commands a script runs take the same path with the script rules (`admitFromScript`) in place of MULTI.
  * Handlers hold only semantics; anything expressible as metadata is checked here from the table.
  */
 import { type ErrorReply, QUEUED, type Reply } from '../reply.ts';
@@ -20,21 +21,41 @@ export interface Resolved {
   name: string;
 }
 
+/** The errors lookup and arity checks answer with: a client's own words, or a script's (below). */
+export interface LookupErrors {
+  unknownCommand(name: string, args: Argv): ErrorReply;
+  unknownSubcommand(sub: string, container: string): ErrorReply;
+  arity(name: string): ErrorReply;
+}
+
+const CLIENT_ERRORS: LookupErrors = {
+  unknownCommand: E.unknownCommand,
+  unknownSubcommand: E.unknownSubcommand,
+  arity: E.arity,
+};
+
+/** From `redis.call`, Redis words lookup and arity failures differently (scriptCall). */
+export const SCRIPT_ERRORS: LookupErrors = {
+  unknownCommand: () => E.SCRIPT_UNKNOWN_COMMAND,
+  unknownSubcommand: () => E.SCRIPT_UNKNOWN_COMMAND,
+  arity: () => E.SCRIPT_WRONG_ARGS,
+};
+
 /** Finds the command (or subcommand) for argv, or returns the error reply Redis gives. */
-export function resolve(table: CommandTable, argv: Argv): Resolved | ErrorReply {
+export function resolve(table: CommandTable, argv: Argv, errors: LookupErrors = CLIENT_ERRORS): Resolved | ErrorReply {
   const head = argv[0];
-  if (head === undefined) return E.unknownCommand('', []);
+  if (head === undefined) return errors.unknownCommand('', []);
   const def = table.get(head);
-  if (def === undefined) return E.unknownCommand(head, argv.slice(1));
+  if (def === undefined) return errors.unknownCommand(head, argv.slice(1));
   if (def.subcommands === undefined) {
-    if ((def.arity > 0 && argv.length !== def.arity) || argv.length < -def.arity) return E.arity(def.name);
+    if ((def.arity > 0 && argv.length !== def.arity) || argv.length < -def.arity) return errors.arity(def.name);
     return { def, name: def.name };
   }
   const subName = argv[1];
-  if (subName === undefined) return def.arity === -1 ? { def, name: def.name } : E.arity(def.name);
+  if (subName === undefined) return def.arity === -1 ? { def, name: def.name } : errors.arity(def.name);
   const sub = def.subcommands.get(subName.toLowerCase());
-  if (sub === undefined) return E.unknownSubcommand(subName, def.name);
-  if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) return E.arity(sub.name);
+  if (sub === undefined) return errors.unknownSubcommand(subName, def.name);
+  if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) return errors.arity(sub.name);
   return { def: sub, name: sub.name };
 }
 
@@ -62,6 +83,23 @@ export function admit(client: Client, r: Resolved, argv: Argv, admission?: Admis
     if (refusal !== undefined) return refusal;
   }
   return undefined;
+}
+
+/**
+ * The checks for a command a script runs (`redis.call`), after lookup: commands scripts may not run, the
+ * token policy, and writes from a read-only script (*_RO or `no-writes`), in Redis's order.
+ */
+export function admitFromScript(
+  client: Client,
+  r: Resolved,
+  argv: Argv,
+  readOnly: boolean,
+  admission?: Admission,
+): ErrorReply | undefined {
+  if (r.def.noScript) return E.SCRIPT_NOT_ALLOWED;
+  if (!permitted(client, r)) return E.noPermission(r.name);
+  if (readOnly && r.def.isWrite) return E.SCRIPT_WRITE_IN_READONLY;
+  return admission?.(client, r.def, argv);
 }
 
 /**

@@ -109,3 +109,26 @@ export const LCS_LEN_AND_IDX = e('ERR If you want both the length and indexes, p
 export const LCS_NO_MEMORY = e('ERR Insufficient memory, failed allocating transient memory for LCS');
 export const GT_AND_LT = e('ERR GT and LT options at the same time are not compatible');
 export const unsupportedOption = (option: string) => e(oneLine(`ERR Unsupported option ${cstr(option)}`));
+
+// Scripting and functions
+export const NOSCRIPT = e('NOSCRIPT No matching script. Please use EVAL.');
+export const NUMKEYS_NEGATIVE = e("ERR Number of keys can't be negative");
+export const BAD_NUMKEYS = e('ERR Bad number of keys provided');
+export const SCRIPT_UNKNOWN_COMMAND = e('ERR Unknown Redis command called from script');
+export const SCRIPT_WRONG_ARGS = e('ERR Wrong number of args calling Redis command from script');
+export const SCRIPT_NOT_ALLOWED = e('ERR This Redis command is not allowed from script');
+export const SCRIPT_WRITE_IN_READONLY = e('ERR Write commands are not allowed from read-only scripts.');
+export const SCRIPT_WRITE_FLAG_IN_RO = e('ERR Can not execute a script with write flag using *_ro command.');
+export const SCRIPT_NO_ARGS = e('ERR Please specify at least one argument for this redis lib call');
+export const SCRIPT_BAD_ARG = e('ERR Lua redis lib command arguments must be strings or integers');
+export const ACL_CHECK_UNKNOWN = e('ERR Invalid command passed to redis.acl_check_cmd()');
+export const NOTBUSY = e('NOTBUSY No scripts in execution right now.');
+export const SCRIPT_FLUSH_OPTION = e('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+export const FUNCTION_FLUSH_OPTION = e('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+export const FUNCTION_NOT_FOUND = e('ERR Function not found');
+export const LIBRARY_NOT_FOUND = e('ERR Library not found');
+export const LIBRARY_NAME_MISSING = e('ERR library name argument was not given');
+export const RESTORE_BAD_PAYLOAD = e('ERR DUMP payload version or checksum are wrong');
+export const RESTORE_BAD_POLICY = e('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+export const SCRIPTING_UNAVAILABLE = e('ERR scripting is not available on this engine');
+export const unknownArgument = (arg: string) => e(oneLine(`ERR Unknown argument ${cstr(arg)}`));

@@ -4,6 +4,7 @@ import { connectionCommands } from './connection.ts';
 import { genericCommands } from './generic.ts';
 import { hashCommands } from './hash.ts';
 import { listCommands } from './list.ts';
+import { scriptingCommands } from './scripting.ts';
 import { serverCommands } from './server.ts';
 import { setCommands } from './set.ts';
 import { sortedSetCommands } from './sorted-set/index.ts';
@@ -18,6 +19,7 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['set', setCommands],
   ['sorted_set', sortedSetCommands],
   ['transactions', transactionCommands],
+  ['scripting', scriptingCommands],
   ['connection', connectionCommands],
   ['server', serverCommands],
 ];

@@ -7,6 +7,7 @@ import type { Client } from '../command/context.ts';
 import type { Argv } from '../command/table.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import type { Reply } from '../reply.ts';
+import { loadLua } from '../scripting/lua-wasm.ts';
 
 /** A clock that moves only when told to: expiry tests advance it instead of sleeping. */
 export class ManualClock {
@@ -47,6 +48,11 @@ export interface TestEngine {
   raw(...argv: string[]): Reply;
   /** Every write effect the engine propagated, in order (what an append-only log would receive). */
   effects: Argv[];
+}
+
+/** A test engine with Lua scripting (the VM loads once per process). */
+export async function createScriptingTestEngine(options: Partial<EngineOptions> = {}): Promise<TestEngine> {
+  return createTestEngine({ lua: await loadLua(), ...options });
 }
 
 export function createTestEngine(options: Partial<EngineOptions> = {}): TestEngine {
