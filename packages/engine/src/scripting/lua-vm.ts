@@ -14,13 +14,16 @@ import type { Argv } from '../command/table.ts';
 import { DoubleReply, ErrorReply, MapReply, NilArray, type Reply, SimpleString } from '../reply.ts';
 import { BIT_LUA, CJSON_LUA, CMSGPACK_LUA, STRUCT_LUA } from './libs/index.ts';
 import {
+  cstring,
   LUA_ERRMEM,
   LUA_MASKCOUNT,
   LUA_MASKLINE,
   LUA_OK,
   LUA_REGISTRYINDEX,
+  type LuaApi,
   type LuaModule,
   LuaStrings,
+  luaApi,
   T,
 } from './lua-wasm.ts';
 import { PRELUDE_LUA } from './prelude.ts';
@@ -76,6 +79,7 @@ type Lua = LuaModule;
 
 export class LuaVm {
   private readonly lua: Lua;
+  private readonly api: LuaApi;
   private readonly strings: LuaStrings;
   private readonly host: ScriptHost;
   private readonly limits: LuaLimits;
@@ -94,6 +98,8 @@ export class LuaVm {
 
   constructor(lua: Lua, host: ScriptHost, limits: LuaLimits) {
     this.lua = lua;
+    this.api = luaApi(lua);
+    const api = this.api;
     this.host = host;
     this.limits = limits;
     this.strings = new LuaStrings(lua);
@@ -110,13 +116,13 @@ export class LuaVm {
       if (p !== 0) this.memory += nsize - old;
       return p;
     }, 'iiiii');
-    this.L = lua.lua_newstate(alloc, null);
+    this.L = api.lua_newstate(alloc, 0);
     if (this.L === 0) throw new RangeError('could not create a Lua state');
-    lua.luaL_openlibs(this.L);
+    api.luaL_openlibs(this.L);
     const L = this.L;
 
     // The prelude's arguments: the host functions, then the helper libraries as loaded chunks.
-    lua.lua_createtable(L, 0, 12);
+    api.lua_createtable(L, 0, 12);
     this.setHostFn('call', (l) => this.redisCall(l, false));
     this.setHostFn('pcall', (l) => this.redisCall(l, true));
     this.setHostFn('sha1hex', (l) => this.sha1(l));
@@ -125,12 +131,12 @@ export class LuaVm {
     this.setHostFn('set_repl', (l) => this.setRepl(l));
     this.setHostFn('acl_check_cmd', (l) => this.aclCheck(l));
     this.strings.push(L, host.version);
-    lua.lua_setfield(L, -2, 'version');
-    lua.lua_pushinteger(L, BigInt(host.versionNum));
-    lua.lua_setfield(L, -2, 'version_num');
-    lua.lua_pushlightuserdata(L, null);
-    lua.lua_setfield(L, -2, 'null');
-    lua.lua_createtable(L, 0, 4);
+    api.lua_setfield(L, -2, this.c('version'));
+    api.lua_pushinteger(L, BigInt(host.versionNum));
+    api.lua_setfield(L, -2, this.c('version_num'));
+    api.lua_pushlightuserdata(L, 0);
+    api.lua_setfield(L, -2, this.c('null'));
+    api.lua_createtable(L, 0, 4);
     for (const [name, src] of [
       ['cjson', CJSON_LUA],
       ['cmsgpack', CMSGPACK_LUA],
@@ -138,21 +144,21 @@ export class LuaVm {
       ['bit', BIT_LUA],
     ] as const) {
       this.loadChunk(src, `=${name}`);
-      lua.lua_setfield(L, -2, name);
+      api.lua_setfield(L, -2, this.c(name));
     }
     this.loadChunk(PRELUDE_LUA, '=prelude');
-    lua.lua_rotate(L, -3, 1); // function below its two arguments
-    if (lua.lua_pcallk(L, 2, 4, 0, 0, null) !== LUA_OK) {
+    api.lua_rotate(L, -3, 1); // function below its two arguments
+    if (api.lua_pcallk(L, 2, 4, 0, 0, 0) !== LUA_OK) {
       const why = this.strings.read(L, -1);
       this.close();
       throw new Error(`Lua prelude failed: ${why}`);
     }
-    this.setArgs = lua.luaL_ref(L, LUA_REGISTRYINDEX);
-    this.setLoading = lua.luaL_ref(L, LUA_REGISTRYINDEX);
-    this.env = lua.luaL_ref(L, LUA_REGISTRYINDEX);
-    this.errHandler = lua.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.setArgs = api.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.setLoading = api.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.env = api.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.errHandler = api.luaL_ref(L, LUA_REGISTRYINDEX);
     this.hook = this.fn((l: number) => this.onHook(l), 'vii');
-    lua.lua_sethook(L, this.hook, LUA_MASKCOUNT, HOOK_EVERY);
+    api.lua_sethook(L, this.hook, LUA_MASKCOUNT, HOOK_EVERY);
   }
 
   /** Bytes the state holds now (INFO's used_memory_lua). */
@@ -168,26 +174,26 @@ export class LuaVm {
     const L = this.L;
     if (!this.loadChunk(source, chunkName)) {
       const why = this.strings.read(L, -1);
-      this.lua.lua_settop(L, 0);
+      this.api.lua_settop(L, 0);
       return why;
     }
-    this.lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.env));
-    this.lua.lua_setupvalue(L, -2, 1);
-    return this.lua.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.env));
+    this.api.lua_setupvalue(L, -2, 1);
+    return this.api.luaL_ref(L, LUA_REGISTRYINDEX);
   }
 
   release(ref: number): void {
-    if (!this.closed) this.lua.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
+    if (!this.closed) this.api.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
   }
 
   /** Runs a compiled EVAL script with KEYS and ARGV set as globals, as Redis does. */
   runScript(ref: number, keys: Argv, args: Argv, run: ScriptRun): Reply {
     const L = this.L;
-    const lua = this.lua;
+    const lua = this.api;
     lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.setArgs));
     this.pushArray(L, keys);
     this.pushArray(L, args);
-    lua.lua_callk(L, 2, 0, 0, null);
+    lua.lua_callk(L, 2, 0, 0, 0);
     return this.invoke(ref, 0, run, null);
   }
 
@@ -205,14 +211,14 @@ export class LuaVm {
    */
   loadLibrary(ref: number, run: ScriptRun): LoadedFunction[] | ErrorReply {
     const L = this.L;
-    const lua = this.lua;
+    const lua = this.api;
     lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.setLoading));
     lua.lua_pushboolean(L, 1);
-    lua.lua_callk(L, 1, 0, 0, null);
+    lua.lua_callk(L, 1, 0, 0, 0);
     const reply = this.invoke(ref, 0, run, null, false);
     lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.setLoading));
     lua.lua_pushboolean(L, 0);
-    lua.lua_callk(L, 1, 1, 0, null);
+    lua.lua_callk(L, 1, 1, 0, 0);
     if (reply instanceof ErrorReply) {
       lua.lua_settop(L, 0);
       return reply;
@@ -221,13 +227,13 @@ export class LuaVm {
     const n = Number(lua.luaL_len(L, -1));
     for (let i = 1; i <= n; i++) {
       lua.lua_rawgeti(L, -1, BigInt(i));
-      lua.lua_getfield(L, -1, 'name');
+      lua.lua_getfield(L, -1, this.c('name'));
       const name = this.strings.read(L, -1);
       lua.lua_settop(L, -2);
-      lua.lua_getfield(L, -1, 'description');
+      lua.lua_getfield(L, -1, this.c('description'));
       const description = lua.lua_type(L, -1) === T.STRING ? this.strings.read(L, -1) : null;
       lua.lua_settop(L, -2);
-      lua.lua_getfield(L, -1, 'flags');
+      lua.lua_getfield(L, -1, this.c('flags'));
       const flags: string[] = [];
       const nf = Number(lua.luaL_len(L, -1));
       for (let j = 1; j <= nf; j++) {
@@ -236,7 +242,7 @@ export class LuaVm {
         lua.lua_settop(L, -2);
       }
       lua.lua_settop(L, -2);
-      lua.lua_getfield(L, -1, 'callback');
+      lua.lua_getfield(L, -1, this.c('callback'));
       const fnRef = lua.luaL_ref(L, LUA_REGISTRYINDEX);
       lua.lua_settop(L, -2);
       out.push({ name, ref: fnRef, flags, description });
@@ -248,14 +254,14 @@ export class LuaVm {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.lua.lua_close(this.L);
+    this.api.lua_close(this.L);
     for (const p of this.fnPtrs) this.lua.module.removeFunction(p);
   }
 
   /** Calls the function at `ref` under the error handler and converts its result (luaCallFunction). */
   private invoke(ref: number, nargs: number, run: ScriptRun, pushArgs: (() => void) | null, located = true): Reply {
     const L = this.L;
-    const lua = this.lua;
+    const lua = this.api;
     const base = lua.lua_gettop(L);
     lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.errHandler));
     lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(ref));
@@ -265,7 +271,7 @@ export class LuaVm {
     this.killed = false;
     let rc: number;
     try {
-      rc = lua.lua_pcallk(L, nargs, 1, base + 1, 0, null);
+      rc = lua.lua_pcallk(L, nargs, 1, base + 1, 0, 0);
     } finally {
       this.run = outer;
       if (this.killed) lua.lua_sethook(L, this.hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -287,7 +293,7 @@ export class LuaVm {
 
   /** The script failed: Redis's text is the error's message, then where the script raised it. */
   private errorReply(L: number, run: ScriptRun, located: boolean): ErrorReply {
-    const lua = this.lua;
+    const lua = this.api;
     if (lua.lua_type(L, -1) !== T.TABLE) {
       const what = lua.lua_type(L, -1) === T.STRING ? this.strings.read(L, -1) : 'unknown error';
       return new ErrorReply(`ERR Error running script (call to ${run.name}): @${what}`);
@@ -302,8 +308,8 @@ export class LuaVm {
 
   /** A string (or number) field of the table on top, or null. */
   private field(L: number, name: string): string | null {
-    const lua = this.lua;
-    lua.lua_pushstring(L, name);
+    const lua = this.api;
+    lua.lua_pushstring(L, this.c(name));
     const t = lua.lua_rawget(L, -2);
     const v = t === T.STRING || t === T.NUMBER ? this.strings.read(L, -1) : null;
     lua.lua_settop(L, -2);
@@ -314,7 +320,7 @@ export class LuaVm {
 
   /** Lua → Redis reply (luaReplyToRedisReply). */
   private toReply(L: number, idx: number, depth: number): Reply {
-    const lua = this.lua;
+    const lua = this.api;
     switch (lua.lua_type(L, idx)) {
       case T.STRING:
         return this.strings.read(L, idx);
@@ -334,26 +340,26 @@ export class LuaVm {
   }
 
   private toInteger(L: number, idx: number): number | bigint {
-    const lua = this.lua;
+    const lua = this.api;
     if (lua.lua_isinteger(L, idx)) {
-      const v = lua.lua_tointegerx(L, idx, null);
+      const v = lua.lua_tointegerx(L, idx, 0);
       return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
     }
-    const d = Math.trunc(lua.lua_tonumberx(L, idx, null));
+    const d = Math.trunc(lua.lua_tonumberx(L, idx, 0));
     if (!Number.isFinite(d) || d >= 2 ** 63 || d < -(2 ** 63)) return INT64_MIN;
     return Number.isSafeInteger(d) ? d : BigInt(d);
   }
 
   private tableToReply(L: number, t: number, depth: number): Reply {
-    const lua = this.lua;
-    lua.lua_pushstring(L, 'err');
+    const lua = this.api;
+    lua.lua_pushstring(L, this.c('err'));
     if (lua.lua_rawget(L, t) === T.STRING) {
       const msg = this.strings.read(L, -1);
       lua.lua_settop(L, -2);
       return new ErrorReply(msg);
     }
     lua.lua_settop(L, -2);
-    lua.lua_pushstring(L, 'ok');
+    lua.lua_pushstring(L, this.c('ok'));
     if (lua.lua_rawget(L, t) === T.STRING) {
       const msg = this.strings.read(L, -1);
       lua.lua_settop(L, -2);
@@ -378,16 +384,16 @@ export class LuaVm {
 
   /** RESP3 tables a script returns after `redis.setresp(3)`: {double=}, {map=}, {set=}. */
   private resp3Table(L: number, t: number, depth: number): Reply | undefined {
-    const lua = this.lua;
-    lua.lua_pushstring(L, 'double');
+    const lua = this.api;
+    lua.lua_pushstring(L, this.c('double'));
     if (lua.lua_rawget(L, t) === T.NUMBER) {
-      const v = lua.lua_tonumberx(L, -1, null);
+      const v = lua.lua_tonumberx(L, -1, 0);
       lua.lua_settop(L, -2);
       return new DoubleReply(v);
     }
     lua.lua_settop(L, -2);
     for (const kind of ['map', 'set'] as const) {
-      lua.lua_pushstring(L, kind);
+      lua.lua_pushstring(L, this.c(kind));
       if (lua.lua_rawget(L, t) === T.TABLE) {
         const inner = lua.lua_absindex(L, -1);
         const items: Reply[] = [];
@@ -407,7 +413,7 @@ export class LuaVm {
 
   /** Redis reply → Lua value on top of the stack (redisProtocolToLuaType). */
   private pushReply(L: number, r: Reply, resp: 2 | 3): void {
-    const lua = this.lua;
+    const lua = this.api;
     if (typeof r === 'string') this.strings.push(L, r);
     else if (typeof r === 'number') lua.lua_pushinteger(L, BigInt(r));
     else if (typeof r === 'bigint') lua.lua_pushinteger(L, r);
@@ -426,7 +432,7 @@ export class LuaVm {
       else {
         lua.lua_createtable(L, 0, 1);
         lua.lua_pushnumber(L, r.value);
-        lua.lua_setfield(L, -2, 'double');
+        lua.lua_setfield(L, -2, this.c('double'));
       }
     } else if (r instanceof MapReply) {
       if (resp === 2) this.pushReply(L, r.items, resp);
@@ -438,22 +444,22 @@ export class LuaVm {
           this.pushReply(L, r.items[i + 1] as Reply, resp);
           lua.lua_rawset(L, -3);
         }
-        lua.lua_setfield(L, -2, 'map');
+        lua.lua_setfield(L, -2, this.c('map'));
       }
     }
   }
 
   private pushTagged(L: number, tag: 'ok' | 'err', text: string): void {
-    this.lua.lua_createtable(L, 0, 1);
+    this.api.lua_createtable(L, 0, 1);
     this.strings.push(L, text);
-    this.lua.lua_setfield(L, -2, tag);
+    this.api.lua_setfield(L, -2, this.c(tag));
   }
 
   private pushArray(L: number, items: Argv): void {
-    this.lua.lua_createtable(L, items.length, 0);
+    this.api.lua_createtable(L, items.length, 0);
     for (let i = 0; i < items.length; i++) {
       this.strings.push(L, items[i] as string);
-      this.lua.lua_rawseti(L, -2, BigInt(i + 1));
+      this.api.lua_rawseti(L, -2, BigInt(i + 1));
     }
   }
 
@@ -463,7 +469,7 @@ export class LuaVm {
   private redisCall(L: number, protectedCall: boolean): number {
     const run = this.run;
     if (run === null) return this.fail(L, 'ERR redis.call is only available while a script runs', protectedCall);
-    const lua = this.lua;
+    const lua = this.api;
     const n = lua.lua_gettop(L);
     if (n === 0) return this.fail(L, E.SCRIPT_NO_ARGS.message, protectedCall);
     const argv: string[] = new Array(n);
@@ -472,8 +478,8 @@ export class LuaVm {
       if (t === T.STRING) argv[i - 1] = this.strings.read(L, i);
       else if (t === T.NUMBER) {
         argv[i - 1] = lua.lua_isinteger(L, i)
-          ? String(lua.lua_tointegerx(L, i, null))
-          : formatDouble(lua.lua_tonumberx(L, i, null));
+          ? String(lua.lua_tointegerx(L, i, 0))
+          : formatDouble(lua.lua_tonumberx(L, i, 0));
       } else return this.fail(L, E.SCRIPT_BAD_ARG.message, protectedCall);
     }
     const reply = this.host.call(argv, run);
@@ -489,20 +495,20 @@ export class LuaVm {
   }
 
   private sha1(L: number): number {
-    if (this.lua.lua_gettop(L) !== 1) return this.raise(L, 'wrong number of arguments');
-    const t = this.lua.lua_type(L, 1);
+    if (this.api.lua_gettop(L) !== 1) return this.raise(L, 'wrong number of arguments');
+    const t = this.api.lua_type(L, 1);
     if (t !== T.STRING && t !== T.NUMBER) return this.raise(L, 'wrong number of arguments');
     this.strings.push(L, sha1hex(this.strings.read(L, 1)));
     return 1;
   }
 
   private log(L: number): number {
-    const lua = this.lua;
+    const lua = this.api;
     const n = lua.lua_gettop(L);
     if (n < 2) return this.raise(L, 'redis.log() requires two arguments or more.');
     if (!lua.lua_isinteger(L, 1) && lua.lua_type(L, 1) !== T.NUMBER)
       return this.raise(L, 'First argument must be a number (log level).');
-    const level = Number(lua.lua_tonumberx(L, 1, null));
+    const level = Number(lua.lua_tonumberx(L, 1, 0));
     if (!(level >= 0 && level <= 3)) return this.raise(L, 'Invalid debug level.');
     const parts: string[] = [];
     for (let i = 2; i <= n; i++) {
@@ -514,18 +520,18 @@ export class LuaVm {
   }
 
   private setResp(L: number): number {
-    const lua = this.lua;
+    const lua = this.api;
     if (lua.lua_gettop(L) !== 1) return this.raise(L, 'redis.setresp() requires one argument.');
-    const v = lua.lua_tonumberx(L, 1, null);
+    const v = lua.lua_tonumberx(L, 1, 0);
     if (v !== 2 && v !== 3) return this.raise(L, 'RESP version must be 2 or 3.');
     if (this.run !== null) this.run.resp = v;
     return 0;
   }
 
   private setRepl(L: number): number {
-    const lua = this.lua;
+    const lua = this.api;
     if (lua.lua_gettop(L) !== 1) return this.raise(L, 'redis.set_repl() requires one argument.');
-    const v = lua.lua_tonumberx(L, 1, null);
+    const v = lua.lua_tonumberx(L, 1, 0);
     if (!Number.isInteger(v) || v < 0 || v > 3)
       return this.raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
     if (this.run !== null) this.run.repl = v;
@@ -533,7 +539,7 @@ export class LuaVm {
   }
 
   private aclCheck(L: number): number {
-    const lua = this.lua;
+    const lua = this.api;
     const n = lua.lua_gettop(L);
     if (n === 0) return this.fail(L, E.SCRIPT_NO_ARGS.message, false);
     const argv: string[] = [];
@@ -561,18 +567,23 @@ export class LuaVm {
     if (!this.killed) {
       if (this.host.elapsed() <= run.deadline) return;
       this.killed = true;
-      this.lua.lua_sethook(L, this.hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+      this.api.lua_sethook(L, this.hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     }
-    this.lua.lua_pushstring(L, 'Script killed after running longer than the script time limit');
-    this.lua.lua_error(L);
+    this.api.lua_pushstring(L, this.c('Script killed after running longer than the script time limit'));
+    this.api.lua_error(L);
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------------
 
+  /** A C string constant for the API's `const char*` parameters. */
+  private c(s: string): number {
+    return cstring(this.lua, s);
+  }
+
   private loadChunk(source: string, chunkName: string): boolean {
     const ptr = this.strings.alloc(source);
     try {
-      return this.lua.luaL_loadbufferx(this.L, ptr, source.length, chunkName, 't') === LUA_OK;
+      return this.api.luaL_loadbufferx(this.L, ptr, source.length, this.c(chunkName), this.c('t')) === LUA_OK;
     } finally {
       this.strings.free(ptr);
     }
@@ -596,10 +607,10 @@ export class LuaVm {
         );
         n = -1;
       }
-      return n < 0 ? this.lua.lua_error(L) : n;
+      return n < 0 ? this.api.lua_error(L) : n;
     }, 'ii');
-    this.lua.lua_pushcclosure(this.L, ptr, 0);
-    this.lua.lua_setfield(this.L, -2, name);
+    this.api.lua_pushcclosure(this.L, ptr, 0);
+    this.api.lua_setfield(this.L, -2, this.c(name));
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: emscripten's addFunction takes any JS function.

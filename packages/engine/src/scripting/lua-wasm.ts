@@ -98,3 +98,127 @@ export class LuaStrings {
     this.raw._free(ptr);
   }
 }
+
+/**
+ * The C functions the bridge calls, bound to the module's exports directly. wasmoon's cwrapped versions go
+ * through `ccall` (argument conversion, stack save/restore) on every call, which costs more than most of
+ * these functions; strings are passed as pointers to constants from `cstring`.
+ */
+export interface LuaApi {
+  lua_newstate(alloc: number, ud: number): number;
+  lua_close(L: number): void;
+  luaL_openlibs(L: number): void;
+  luaL_loadbufferx(L: number, buf: number, size: number, name: number, mode: number): number;
+  luaL_ref(L: number, t: number): number;
+  luaL_unref(L: number, t: number, ref: number): void;
+  luaL_len(L: number, idx: number): bigint;
+  lua_absindex(L: number, idx: number): number;
+  lua_callk(L: number, nargs: number, nresults: number, ctx: number, k: number): void;
+  lua_pcallk(L: number, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
+  lua_checkstack(L: number, n: number): number;
+  lua_createtable(L: number, narr: number, nrec: number): void;
+  lua_error(L: number): number;
+  lua_getfield(L: number, idx: number, k: number): number;
+  lua_gettop(L: number): number;
+  lua_isinteger(L: number, idx: number): number;
+  lua_next(L: number, idx: number): number;
+  lua_pushboolean(L: number, b: number): void;
+  lua_pushcclosure(L: number, fn: number, n: number): void;
+  lua_pushinteger(L: number, n: bigint): void;
+  lua_pushlightuserdata(L: number, p: number): void;
+  lua_pushnil(L: number): void;
+  lua_pushnumber(L: number, n: number): void;
+  lua_pushstring(L: number, s: number): number;
+  lua_rawget(L: number, idx: number): number;
+  lua_rawgeti(L: number, idx: number, n: bigint): number;
+  lua_rawset(L: number, idx: number): void;
+  lua_rawseti(L: number, idx: number, n: bigint): void;
+  lua_rotate(L: number, idx: number, n: number): void;
+  lua_setfield(L: number, idx: number, k: number): void;
+  lua_sethook(L: number, f: number, mask: number, count: number): void;
+  lua_settop(L: number, idx: number): void;
+  lua_setupvalue(L: number, funcindex: number, n: number): number;
+  lua_toboolean(L: number, idx: number): number;
+  lua_tointegerx(L: number, idx: number, isnum: number): bigint;
+  lua_tonumberx(L: number, idx: number, isnum: number): number;
+  lua_type(L: number, idx: number): number;
+}
+
+const API_NAMES: (keyof LuaApi)[] = [
+  'lua_newstate',
+  'lua_close',
+  'luaL_openlibs',
+  'luaL_loadbufferx',
+  'luaL_ref',
+  'luaL_unref',
+  'luaL_len',
+  'lua_absindex',
+  'lua_callk',
+  'lua_pcallk',
+  'lua_checkstack',
+  'lua_createtable',
+  'lua_error',
+  'lua_getfield',
+  'lua_gettop',
+  'lua_isinteger',
+  'lua_next',
+  'lua_pushboolean',
+  'lua_pushcclosure',
+  'lua_pushinteger',
+  'lua_pushlightuserdata',
+  'lua_pushnil',
+  'lua_pushnumber',
+  'lua_pushstring',
+  'lua_rawget',
+  'lua_rawgeti',
+  'lua_rawset',
+  'lua_rawseti',
+  'lua_rotate',
+  'lua_setfield',
+  'lua_sethook',
+  'lua_settop',
+  'lua_setupvalue',
+  'lua_toboolean',
+  'lua_tointegerx',
+  'lua_tonumberx',
+  'lua_type',
+];
+
+const apis = new WeakMap<LuaModule, LuaApi>();
+
+export function luaApi(lua: LuaModule): LuaApi {
+  let api = apis.get(lua);
+  if (api === undefined) {
+    const m = lua.module as unknown as Record<string, unknown>;
+    const bound: Partial<Record<keyof LuaApi, unknown>> = {};
+    for (const name of API_NAMES) {
+      const f = m[`_${name}`];
+      if (typeof f !== 'function') throw new Error(`wasmoon does not export ${name}`);
+      bound[name] = f;
+    }
+    api = bound as LuaApi;
+    apis.set(lua, api);
+  }
+  return api;
+}
+
+const cstrings = new WeakMap<LuaModule, Map<string, number>>();
+
+/** A NUL-terminated copy of an ASCII constant in the module's heap, made once and kept. */
+export function cstring(lua: LuaModule, s: string): number {
+  let map = cstrings.get(lua);
+  if (map === undefined) {
+    map = new Map();
+    cstrings.set(lua, map);
+  }
+  let ptr = map.get(s);
+  if (ptr === undefined) {
+    const raw = lua.module as unknown as Raw;
+    ptr = raw._malloc(s.length + 1);
+    const heap = raw.HEAPU8;
+    for (let i = 0; i < s.length; i++) heap[ptr + i] = s.charCodeAt(i);
+    heap[ptr + s.length] = 0;
+    map.set(s, ptr);
+  }
+  return ptr;
+}
