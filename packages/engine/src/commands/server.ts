@@ -58,6 +58,17 @@ function builtinSection(ctx: Ctx, section: string): Record<string, string | numb
       };
     case 'replication':
       return { role: 'master', connected_slaves: 0 };
+    case 'memory': {
+      if (ctx.scripting === null) return {};
+      const lua = ctx.scripting.usedMemory();
+      return {
+        used_memory_lua: lua.scripts,
+        used_memory_vm_functions: lua.functions,
+        number_of_cached_scripts: ctx.scripting.scriptCount,
+        number_of_functions: ctx.scripting.functions.size,
+        number_of_libraries: ctx.scripting.libraries.size,
+      };
+    }
     case 'keyspace':
       return ctx.db.size === 0 ? {} : { db0: `keys=${ctx.db.size},expires=${ctx.db.volatileCount},avg_ttl=0` };
     default:
