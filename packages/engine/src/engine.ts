@@ -55,6 +55,17 @@ export interface EngineOptions {
  */
 export type PropagateListener = (batch: Argv[]) => void;
 
+/** What SAVE, BGSAVE, BGREWRITEAOF and LASTSAVE ask of the host's persistence. */
+export interface PersistenceControl {
+  /** Writes a snapshot now, blocking (SAVE). */
+  save(): ErrorReply | undefined;
+  /** Starts a background snapshot; the status text to reply, or why not. */
+  bgsave(): string | ErrorReply;
+  bgrewriteaof(): string | ErrorReply;
+  /** Unix time in seconds of the last successful snapshot. */
+  lastSave(): number;
+}
+
 let nextClientId = 1;
 
 export class Engine {
@@ -66,9 +77,16 @@ export class Engine {
   onPropagate: PropagateListener | undefined;
   /** Called when a handler throws something that is not a reply (a bug); the command answers ERR. */
   onInternalError: ((err: unknown, argv: Argv) => void) | undefined;
+  /**
+   * Called before a write command runs, with each key it will touch (null: it may touch any key, e.g.
+   * FLUSHALL). A background snapshot uses it to save a key's old value first (copy-on-write per key).
+   */
+  beforeWrite: ((key: string | null) => void) | undefined;
+  /** While set (the log cannot be written), every write command is refused with this error. */
+  refuseWrites: ErrorReply | undefined;
 
   private readonly clock: Clock;
-  private readonly admission: Admission | undefined;
+  private readonly admission: Admission;
   private readonly ctx: Ctx;
   private depth = 0;
   private batch: Argv[] = [];
@@ -81,7 +99,6 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
-    this.admission = options.admission;
     for (const [group, defs] of allCommands) this.table.register(group, defs);
     const info = options.info ?? (() => undefined);
     this.ctx = {
@@ -100,10 +117,43 @@ export class Engine {
       watch: (key) => this.watch(this.ctx.client, key),
       unwatch: () => this.unwatch(this.ctx.client),
       scripting: null,
+      persistence: null,
     };
     this.scripting = options.lua === undefined ? null : this.createScripting(options, options.lua);
     this.ctx.scripting = this.scripting;
+    const quota = options.admission;
+    this.admission = (client, def, argv) =>
+      def.isWrite && this.refuseWrites !== undefined ? this.refuseWrites : quota?.(client, def, argv);
     this.stats.startedAt = this.clock.now();
+  }
+
+  /** The host's persistence, for SAVE/BGSAVE/BGREWRITEAOF/LASTSAVE; unset when running in memory only. */
+  get persistence(): PersistenceControl | null {
+    return this.ctx.persistence;
+  }
+
+  set persistence(control: PersistenceControl | null) {
+    this.ctx.persistence = control;
+  }
+
+  /**
+   * Applies a logged write while loading: no token policy, quota or propagation, and no client state
+   * (the loader unwraps MULTI blocks itself). Returns the reply so the loader can report a failed record.
+   */
+  replay(argv: Argv): Reply {
+    if (this.depth === 0) this.freezeTime();
+    const r = resolve(this.table, argv);
+    if (r instanceof ErrorReply) return r;
+    const outer = this.propagating;
+    this.propagating = false;
+    this.depth++;
+    try {
+      return this.execute(r, argv);
+    } finally {
+      this.depth--;
+      this.propagating = outer;
+      this.batch.length = 0;
+    }
   }
 
   /** Frees what the engine holds outside the JS heap (its Lua states). */
@@ -233,6 +283,7 @@ export class Engine {
 
   private execute(r: Resolved, argv: Argv): Reply {
     this.stats.commands++;
+    if (this.beforeWrite !== undefined && r.def.isWrite) this.announceWrite(r.def, argv);
     const saved = this.overrides;
     this.overrides = null;
     let reply: Reply;
@@ -255,6 +306,13 @@ export class Engine {
     }
     this.overrides = saved;
     return reply;
+  }
+
+  private announceWrite(def: CommandDef, argv: Argv): void {
+    const hook = this.beforeWrite as (key: string | null) => void;
+    const positions = keyPositions(def, argv);
+    if (positions.length === 0 && def.keys.length === 0) hook(null);
+    else for (const i of positions) hook(argv[i] as string);
   }
 
   private watch(client: Client, key: string): void {

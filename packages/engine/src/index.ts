@@ -12,7 +12,15 @@ export {
   keyPositions,
 } from './command/table.ts';
 export { REDIS_VERSION } from './commands/server.ts';
-export { type Clock, Engine, type EngineOptions, type PropagateListener } from './engine.ts';
+export {
+  type Clock,
+  Engine,
+  type EngineOptions,
+  type PersistenceControl,
+  type PropagateListener,
+} from './engine.ts';
+export type { Entry } from './keyspace/keyspace.ts';
+export { REWRITE_BATCH, rewriteEntry, rewriteFunctions } from './keyspace/rewrite.ts';
 export * from './reply.ts';
 export type { ScriptRun } from './scripting/lua-vm.ts';
 export { type LuaModule, loadLua } from './scripting/lua-wasm.ts';

@@ -50,4 +50,6 @@ export interface Ctx {
   call(argv: Argv): import('../reply.ts').Reply;
   /** EVAL's and FUNCTION's state; null when the host gave the engine no Lua VM. */
   scripting: Scripting | null;
+  /** The host's persistence (SAVE, BGSAVE, …); null when running in memory only. */
+  persistence: import('../engine.ts').PersistenceControl | null;
 }

@@ -132,3 +132,8 @@ export const RESTORE_BAD_PAYLOAD = e('ERR DUMP payload version or checksum are w
 export const RESTORE_BAD_POLICY = e('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
 export const SCRIPTING_UNAVAILABLE = e('ERR scripting is not available on this engine');
 export const unknownArgument = (arg: string) => e(oneLine(`ERR Unknown argument ${cstr(arg)}`));
+
+// Persistence
+export const PERSISTENCE_OFF = e('ERR persistence is off: this server keeps its data in memory only');
+export const BGSAVE_IN_PROGRESS = e('ERR Background save already in progress');
+export const BGREWRITE_IN_PROGRESS = e('ERR Background append only file rewriting already in progress');

@@ -28,6 +28,7 @@ export type CommandFlag =
   | 'skip_slowlog'
   | 'allow_busy'
   | 'no_mandatory_keys'
+  | 'no_async_loading'
   | 'touches_arbitrary_keys';
 
 /**
@@ -135,6 +136,7 @@ const KNOWN_FLAGS = new Set<string>([
   'skip_slowlog',
   'allow_busy',
   'no_mandatory_keys',
+  'no_async_loading',
   'touches_arbitrary_keys',
 ]);
 

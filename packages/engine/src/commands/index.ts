@@ -4,6 +4,7 @@ import { connectionCommands } from './connection.ts';
 import { genericCommands } from './generic.ts';
 import { hashCommands } from './hash.ts';
 import { listCommands } from './list.ts';
+import { persistenceCommands } from './persistence.ts';
 import { scriptingCommands } from './scripting.ts';
 import { serverCommands } from './server.ts';
 import { setCommands } from './set.ts';
@@ -22,4 +23,5 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['scripting', scriptingCommands],
   ['connection', connectionCommands],
   ['server', serverCommands],
+  ['server', persistenceCommands],
 ];
