@@ -10,7 +10,15 @@ export interface Grant {
   engine: Engine;
   /** A read-only token: the engine refuses every command that is not a read with NOPERM. */
   readonly: boolean;
+  /**
+   * The database's durability: called before answering a request that wrote, with the engine's write
+   * sequence; a promise means the answer must wait for it (appendfsync always), and a rejection means the
+   * write could not be made durable, so it is not acknowledged.
+   */
+  durable?: Durable | undefined;
 }
+
+export type Durable = (writeSeq: number) => Promise<void> | undefined;
 
 export type Authenticate = (token: string) => Grant | undefined;
 
@@ -18,6 +26,7 @@ export interface TokenAuthenticatorOptions {
   token: string;
   readonlyToken?: string | undefined;
   engine: Engine;
+  durable?: Durable | undefined;
 }
 
 /**
@@ -25,13 +34,13 @@ export interface TokenAuthenticatorOptions {
  * equal lengths, and comparing digests leaks nothing about the token's length), and the presented token is
  * checked against both tokens every time so the timing does not tell which one matched.
  */
-export function tokenAuthenticator({ token, readonlyToken, engine }: TokenAuthenticatorOptions): Authenticate {
+export function tokenAuthenticator({ token, readonlyToken, engine, durable }: TokenAuthenticatorOptions): Authenticate {
   if (token.length === 0 || readonlyToken === '') throw new Error('tokens must not be empty');
   if (token === readonlyToken) throw new Error('the read-only token must differ from the token');
   const full = digest(token);
   const readonly = digest(readonlyToken ?? token);
-  const fullGrant: Grant = { engine, readonly: false };
-  const readonlyGrant: Grant | undefined = readonlyToken === undefined ? undefined : { engine, readonly: true };
+  const fullGrant: Grant = durable === undefined ? { engine, readonly: false } : { engine, readonly: false, durable };
+  const readonlyGrant: Grant | undefined = readonlyToken === undefined ? undefined : { ...fullGrant, readonly: true };
   return (presented) => {
     const d = digest(presented);
     const isFull = timingSafeEqual(d, full);

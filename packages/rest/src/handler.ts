@@ -238,15 +238,36 @@ class Rest {
       if (ex.refusal !== undefined) {
         if (ex.status === 413) this.logger?.warn({ bytes: ex.size, limit: this.maxRequestBytes }, 'request too large');
         this.answerRefusal(ex, ex.status, ex.refusal);
-      } else if (ex.route === COMMAND) {
-        this.answerOne(ex, this.command(ex, body));
-      } else if (ex.route === PATH) {
-        this.answerOne(ex, this.pathStyle(ex, body));
-      } else {
-        const replies = ex.route === PIPELINE ? this.pipeline(ex, body) : this.multiExec(ex, body);
-        if (replies instanceof ErrorReply) this.answerOne(ex, replies);
-        else this.answerMany(ex, replies);
+        return;
       }
+      const grant = ex.grant as Grant;
+      const before = grant.engine.writeSeq;
+      let result: Reply | Reply[];
+      if (ex.route === COMMAND) result = this.command(ex, body);
+      else if (ex.route === PATH) result = this.pathStyle(ex, body);
+      else result = ex.route === PIPELINE ? this.pipeline(ex, body) : this.multiExec(ex, body);
+      // An acknowledged write must be as durable as the log's policy promises before it is answered.
+      const seq = grant.engine.writeSeq;
+      const waiting = seq !== before && grant.durable !== undefined ? grant.durable(seq) : undefined;
+      if (waiting === undefined) this.answer(ex, result);
+      else
+        waiting.then(
+          () => this.answer(ex, result),
+          (err: unknown) => {
+            // The write happened in memory but is not durable: not acknowledged, and said why.
+            if (err instanceof ErrorReply) sendJson(ex.res, 500, jsonError(err), String(seq));
+            else this.fail(ex.res, err);
+          },
+        );
+    } catch (err) {
+      this.fail(ex.res, err);
+    }
+  }
+
+  private answer(ex: Exchange, result: Reply | Reply[]): void {
+    try {
+      if (ex.route === COMMAND || ex.route === PATH || !Array.isArray(result)) this.answerOne(ex, result as Reply);
+      else this.answerMany(ex, result);
     } catch (err) {
       this.fail(ex.res, err);
     }

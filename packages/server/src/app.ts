@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, Engine, loadLua } from '@redstash/engine';
+import { type FsyncPolicy, Persistence } from '@redstash/persistence';
 import { createRestHandler, type RestLogger, tokenAuthenticator } from '@redstash/rest';
 import { publicUrl } from './env-block.ts';
 
@@ -24,12 +25,15 @@ export interface AppOptions {
   logger?: AppLogger | undefined;
   /** Scripts running longer are stopped, in ms (default 5000). */
   scriptTimeLimitMs?: number | undefined;
+  /** Keep the data in `dataDir` with this fsync policy; absent: memory only. */
+  persistence?: { dataDir: string; fsync: FsyncPolicy } | undefined;
 }
 
 export interface App {
   url: string;
   server: Server;
   engine: Engine;
+  persistence: Persistence | undefined;
   /** Stops accepting, lets in-flight requests finish (closing idle keep-alive sockets), then resolves. */
   close(options?: { force?: boolean }): Promise<void>;
 }
@@ -68,30 +72,49 @@ function scriptLog(logger: AppLogger | undefined, level: number, message: string
 
 export async function startApp(options: AppOptions): Promise<App> {
   const logger = options.logger;
+  let persistence: Persistence | undefined;
+  const info = (section: string) =>
+    section === 'persistence' ? (persistence?.info() ?? { aof_enabled: 0 }) : processInfo(section);
   const engine =
     options.engine ??
     new Engine({
       clock: systemClock,
-      info: processInfo,
+      info,
       lua: await loadLua(),
       scriptTimeLimitMs: options.scriptTimeLimitMs,
       log: (level, message) => scriptLog(logger, level, message),
     });
   // The command name only: arguments are user data and may be secrets.
   engine.onInternalError = (err, argv) => logger?.error({ err, command: argv[0] }, 'command handler failed');
+  if (options.persistence !== undefined) {
+    persistence = Persistence.open(engine, { ...options.persistence, logger });
+    const { records, keys, ms, tornBytes } = persistence.loaded;
+    logger?.info({ records, keys, ms: Math.round(ms), tornBytes, fsync: options.persistence.fsync }, 'data loaded');
+  }
+  const durable = persistence?.settle;
   const handler = createRestHandler({
-    authenticate: tokenAuthenticator({ token: options.token, readonlyToken: options.readonlyToken, engine }),
+    authenticate: tokenAuthenticator({
+      token: options.token,
+      readonlyToken: options.readonlyToken,
+      engine,
+      durable,
+    }),
     maxRequestBytes: options.maxRequestBytes,
     logger,
   });
   const server = createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    persistence?.close();
+    throw err;
+  }
   const timer = setInterval(() => engine.activeExpire(), ACTIVE_EXPIRE_MS);
   timer.unref();
   const { port } = server.address() as AddressInfo;
@@ -99,6 +122,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url: publicUrl(options.host, port),
     server,
     engine,
+    persistence,
     close: ({ force = false } = {}) =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
@@ -106,6 +130,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         cut.unref();
         server.close(() => {
           clearTimeout(cut);
+          persistence?.close();
           if (options.engine === undefined) engine.close();
           resolve();
         });

@@ -21,6 +21,7 @@ test('defaults', () => {
     readonlyToken: undefined,
     dataDir: './.redstash',
     scriptTimeLimitMs: 5000,
+    appendfsync: 'everysec',
   });
 });
 
@@ -32,6 +33,7 @@ test('flags, environment, and flags winning over the environment', () => {
     REDSTASH_READONLY_TOKEN: 'env-ro',
     REDSTASH_DATA_DIR: '/var/lib/redstash',
     REDSTASH_SCRIPT_TIME_LIMIT: '250',
+    REDSTASH_APPENDFSYNC: 'always',
   };
   assert.deepEqual(run([], env), {
     port: 9000,
@@ -40,6 +42,7 @@ test('flags, environment, and flags winning over the environment', () => {
     readonlyToken: 'env-ro',
     dataDir: '/var/lib/redstash',
     scriptTimeLimitMs: 250,
+    appendfsync: 'always',
   });
   const args = [
     '--port',
@@ -53,6 +56,8 @@ test('flags, environment, and flags winning over the environment', () => {
     'd',
     '--script-time-limit',
     '1000',
+    '--appendfsync',
+    'no',
   ];
   assert.deepEqual(run(args, env), {
     port: 7000,
@@ -61,7 +66,10 @@ test('flags, environment, and flags winning over the environment', () => {
     readonlyToken: 'flag-ro',
     dataDir: 'd',
     scriptTimeLimitMs: 1000,
+    appendfsync: 'no',
   });
+  assert.equal(run(['--no-persistence']).appendfsync, null);
+  assert.equal(run([], { REDSTASH_NO_PERSISTENCE: '1' }).appendfsync, null);
   assert.equal(run([], { REDSTASH_PORT: '' }).port, 8079, 'an empty variable is unset');
   assert.equal(run(['--port', '0']).port, 0);
 });
@@ -76,6 +84,7 @@ test('bad values say which flag or variable is wrong', () => {
   assert.match(error(['--port', '12a']), /--port/);
   assert.match(error(['--script-time-limit', '0']), /--script-time-limit must be a number of milliseconds/);
   assert.match(error([], { REDSTASH_SCRIPT_TIME_LIMIT: 'soon' }), /REDSTASH_SCRIPT_TIME_LIMIT/);
+  assert.match(error(['--appendfsync', 'sometimes']), /--appendfsync must be one of always, everysec, no/);
   assert.match(error(['--port', '-1']), /--port/);
   assert.match(error([], { REDSTASH_PORT: 'http' }), /REDSTASH_PORT/);
   assert.match(error(['--token', 'has space']), /--token must be visible ASCII/);

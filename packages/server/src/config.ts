@@ -3,6 +3,7 @@
  * `REDSTASH_PORT`); a flag wins over its variable, and an empty variable counts as unset.
  */
 import { parseArgs } from 'node:util';
+import { FSYNC_POLICIES, type FsyncPolicy } from '@redstash/persistence';
 
 export interface Config {
   port: number;
@@ -13,6 +14,8 @@ export interface Config {
   dataDir: string;
   /** A Lua script running longer is stopped, in ms. */
   scriptTimeLimitMs: number;
+  /** Null: keep data in memory only (`--no-persistence`). */
+  appendfsync: FsyncPolicy | null;
 }
 
 export type ParsedConfig = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -27,10 +30,17 @@ Options (each also read from the environment variable shown):
   --token <token>          full-access REST token (REDSTASH_TOKEN)
   --readonly-token <token> read-only REST token (REDSTASH_READONLY_TOKEN)
   --data-dir <dir>         data directory (REDSTASH_DATA_DIR, default ./.redstash)
+  --appendfsync <policy>   always | everysec | no: when the log is synced (REDSTASH_APPENDFSYNC,
+                           default everysec)
+  --no-persistence         keep data in memory only, nothing on disk (REDSTASH_NO_PERSISTENCE=1)
   --script-time-limit <ms> stop a Lua script running longer (REDSTASH_SCRIPT_TIME_LIMIT, default 5000)
   -h, --help               show this help
 
 Without a token, strong random tokens are generated once and kept in <data-dir>/tokens.json.
+Data is kept in <data-dir>/aof (an append-only log and its snapshots).
+
+  redstash check-aof [--fix] [--data-dir <dir>]
+                           check the log; with --fix, cut it at the first damaged record
 `;
 
 const DEFAULTS = { port: 8079, host: '127.0.0.1', dataDir: './.redstash', scriptTimeLimitMs: 5000 };
@@ -51,6 +61,8 @@ export function parseConfig(args: readonly string[], env: Readonly<Record<string
         'readonly-token': { type: 'string' },
         'data-dir': { type: 'string' },
         'script-time-limit': { type: 'string' },
+        appendfsync: { type: 'string' },
+        'no-persistence': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -97,5 +109,15 @@ export function parseConfig(args: readonly string[], env: Readonly<Record<string
       return { kind: 'error', message: `${limitSource} must be a number of milliseconds from 1, got '${limitText}'` };
     }
   }
-  return { kind: 'run', config: { port, host, token, readonlyToken, dataDir, scriptTimeLimitMs } };
+  const [fsyncText = 'everysec', fsyncSource] = pick('appendfsync', 'REDSTASH_APPENDFSYNC');
+  if (!(FSYNC_POLICIES as readonly string[]).includes(fsyncText)) {
+    return { kind: 'error', message: `${fsyncSource} must be one of always, everysec, no; got '${fsyncText}'` };
+  }
+  const memoryOnly =
+    values['no-persistence'] === true || ['1', 'true', 'yes'].includes(env.REDSTASH_NO_PERSISTENCE ?? '');
+  const appendfsync = memoryOnly ? null : (fsyncText as FsyncPolicy);
+  return {
+    kind: 'run',
+    config: { port, host, token, readonlyToken, dataDir, scriptTimeLimitMs, appendfsync },
+  };
 }
