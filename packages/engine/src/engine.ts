@@ -15,7 +15,8 @@ import {
   SCRIPT_ERRORS,
 } from './command/dispatcher.ts';
 import * as E from './command/errors.ts';
-import { type Argv, type CommandDef, CommandTable, keyPositions } from './command/table.ts';
+import { type Argv, type CommandDef, CommandTable, type KeySpec, keyPositions } from './command/table.ts';
+import { type ConfigParam, ConfigRegistry } from './commands/config.ts';
 import { allCommands } from './commands/index.ts';
 import { REDIS_VERSION } from './commands/server.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
@@ -72,6 +73,8 @@ export class Engine {
   readonly table = new CommandTable();
   readonly db = new Keyspace();
   readonly stats: EngineStats = { commands: 0, writes: 0, startedAt: 0 };
+  /** CONFIG GET/SET parameters; hosts add theirs with `registerConfig`. */
+  readonly config = new ConfigRegistry();
   /** Bumped once per top-level command that wrote: the `upstash-sync-token`. */
   writeSeq = 0;
   onPropagate: PropagateListener | undefined;
@@ -118,6 +121,7 @@ export class Engine {
       unwatch: () => this.unwatch(this.ctx.client),
       scripting: null,
       persistence: null,
+      config: this.config,
     };
     this.scripting = options.lua === undefined ? null : this.createScripting(options, options.lua);
     this.ctx.scripting = this.scripting;
@@ -137,11 +141,15 @@ export class Engine {
   }
 
   /**
-   * Applies a logged write while loading: no token policy, quota or propagation, and no client state
-   * (the loader unwraps MULTI blocks itself). Returns the reply so the loader can report a failed record.
+   * Applies a logged write while loading: no token policy, quota or propagation, no client state (the
+   * loader unwraps MULTI blocks itself), and no expiry. Returns the reply so the loader can report a failed
+   * record.
    */
   replay(argv: Argv): Reply {
     if (this.depth === 0) this.freezeTime();
+    // Nothing expires while loading (as in Redis): a logged key whose time has passed may still be written
+    // to by later records, which must find it. Expired keys are purged after the load (activeExpire).
+    this.db.now = 0;
     const r = resolve(this.table, argv);
     if (r instanceof ErrorReply) return r;
     const outer = this.propagating;
@@ -156,6 +164,11 @@ export class Engine {
     }
   }
 
+  /** Makes a parameter visible to CONFIG GET (and CONFIG SET when it has a setter). Names are unique. */
+  registerConfig(param: ConfigParam): void {
+    this.config.register(param);
+  }
+
   /** Frees what the engine holds outside the JS heap (its Lua states). */
   close(): void {
     this.scripting?.close();
@@ -164,10 +177,14 @@ export class Engine {
   private createScripting(options: EngineOptions, lua: LuaModule): Scripting {
     const elapsed = options.elapsed ?? (() => performance.now());
     const log = options.log ?? (() => {});
+    const timeLimitMs = options.scriptTimeLimitMs ?? 5000;
+    // Redis's name for the script time limit and its older alias; fixed for the engine's life here.
+    for (const name of ['busy-reply-threshold', 'lua-time-limit'])
+      this.registerConfig({ name, get: () => String(timeLimitMs) });
     return new Scripting({
       lua,
       limits: {
-        timeLimitMs: options.scriptTimeLimitMs ?? 5000,
+        timeLimitMs,
         memoryLimit: options.scriptMemoryLimit ?? 256 * 1024 * 1024,
       },
       host: {
@@ -296,6 +313,9 @@ export class Engine {
         reply = new ErrorReply(`ERR internal error while running '${r.name}'`);
       }
     }
+    // Collections change in place, so the keys a write named are re-measured; even a failed write, which
+    // may have changed some before failing.
+    if (r.def.isWrite) this.reaccount(r.def, argv);
     if (r.def.isWrite && !(reply instanceof ErrorReply)) {
       // Under redis.set_repl(REPL_NONE) the write happens but is not logged, as in Redis.
       if (this.propagating) {
@@ -306,6 +326,21 @@ export class Engine {
     }
     this.overrides = saved;
     return reply;
+  }
+
+  /** Keyless writes (FLUSHALL) settle their own accounting; most writes name one key, found without a scan. */
+  private reaccount(def: CommandDef, argv: Argv): void {
+    const specs = def.keys;
+    if (specs.length === 1) {
+      const spec = specs[0] as KeySpec;
+      if (spec.keyword === undefined && 'last' in spec && spec.last === 0) {
+        const key = argv[spec.pos];
+        if (key !== undefined) this.db.reaccount(key);
+        return;
+      }
+    }
+    if (specs.length === 0) return;
+    for (const i of keyPositions(def, argv)) this.db.reaccount(argv[i] as string);
   }
 
   private announceWrite(def: CommandDef, argv: Argv): void {
