@@ -15,8 +15,13 @@ local G = _G
 local error, type, tostring, rawget, rawset, setmetatable, getmetatable =
   error, type, tostring, rawget, rawset, setmetatable, getmetatable
 local next, select, load, pairs, ipairs, tonumber = next, select, load, pairs, ipairs, tonumber
-local sformat, sgmatch, ssub, mtype, mfloor, tconcat = string.format, string.gmatch, string.sub, math.type, math.floor, table.concat
+local sformat, sgmatch, ssub, slower, mtype, mfloor, tconcat =
+  string.format, string.gmatch, string.sub, string.lower, math.type, math.floor, table.concat
 local dgetinfo = debug.getinfo
+
+-- The helper libraries load first, while debug and the stock string.format are still there: they capture
+-- them as locals (for Redis's error wording and for speed).
+local lib_cjson, lib_cmsgpack, lib_struct, lib_bit = libs.cjson(host.null), libs.cmsgpack(), libs.struct(), libs.bit()
 
 -- What Redis's scripting environment does not have.
 for _, name in ipairs({ 'print', 'dofile', 'loadfile', 'require', 'package', 'io', 'os', 'debug', 'utf8', 'warn' }) do
@@ -56,6 +61,20 @@ local function format51(fmt, ...)
 end
 string.format = format51
 
+-- Redis 7 raises {err=…} tables, but its global pcall hands a caught table's err text to the script,
+-- as Redis 6 did.
+local rawpcall = pcall
+local function caught(ok, ...)
+  if ok then return true, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local m = rawget(e, 'err')
+    if type(m) == 'string' or mtype(m) then return false, m end
+  end
+  return false, ...
+end
+G.pcall = function(...) return caught(rawpcall(...)) end
+
 -- The Lua 5.1 names scripts written for Redis use.
 G.unpack = table.unpack
 math.pow = function(x, y) return x ^ y end
@@ -88,6 +107,7 @@ G.gcinfo = function() return mfloor(collectgarbage('count')) end
 
 -- Read-only tables: every library a script sees is a proxy whose writes fail, as in Redis 7.
 local READONLY = 'Attempt to modify a readonly table'
+-- proxy → the table it stands for.
 local protected = setmetatable({}, { __mode = 'k' })
 local function refuse() error(READONLY, 2) end
 local function protect(real)
@@ -99,8 +119,12 @@ local function protect(real)
     __len = function() return #real end,
     __metatable = false,
   })
-  protected[proxy] = true
+  protected[proxy] = real
   return proxy
+end
+-- Redis's tables are not proxies: rawget on one reads its fields (rawget(_G, name) probes a global).
+G.rawget = function(t, k)
+  return rawget(protected[t] or t, k)
 end
 G.rawset = function(t, k, v)
   if protected[t] then error(READONLY, 0) end
@@ -113,9 +137,12 @@ end
 
 -- The script environment: an empty proxy over the real globals, which refuse unknown names.
 local env = {}
-local envmeta = { __index = G, __newindex = refuse, __pairs = function() return next, G, nil end, __metatable = false }
+-- getmetatable(_G) gives an empty table, as in Redis, but a read-only one.
+local envmeta = {
+  __index = G, __newindex = refuse, __pairs = function() return next, G, nil end, __metatable = protect({}),
+}
 setmetatable(env, envmeta)
-protected[env] = true
+protected[env] = G
 setmetatable(G, {
   __index = function(_, k)
     error("Script attempted to access nonexistent global variable '" .. tostring51(k) .. "'", 2)
@@ -145,7 +172,10 @@ local redis = {
 redis.error_reply = function(msg)
   if type(msg) ~= 'string' then error('wrong number or type of arguments', 2) end
   if ssub(msg, 1, 1) == '-' then msg = ssub(msg, 2) end
-  return { err = msg }
+  -- As Redis: the first word is the error code, and a message without one gets ERR; CR/LF are trimmed.
+  local code, text = msg:match('^([^ ]*) (.*)$')
+  if code == nil then code, text = 'ERR', msg end
+  return { err = code .. ' ' .. text:gsub('^[\r\n]+', ''):gsub('[\r\n]+$', '') }
 end
 redis.status_reply = function(msg)
   if type(msg) ~= 'string' then error('wrong number or type of arguments', 2) end
@@ -157,28 +187,33 @@ redis.debug = function() end
 
 -- FUNCTION LOAD: while a library loads, redis is the library API and registrations collect here.
 local pending, pending_order
-local FLAGS = { ['no-writes'] = true, ['allow-oom'] = true, ['allow-stale'] = true, ['no-cluster'] = true,
-  ['allow-cross-slot-keys'] = true }
+-- In Redis's order: FUNCTION LIST names a function's flags in this order, whatever the registration said.
+local FLAG_ORDER = { 'no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys' }
+local FLAGS = {}
+for i, f in ipairs(FLAG_ORDER) do FLAGS[f] = i end
+-- Redis reads names with lua_isstring, which numbers pass (as their text).
+local function text(v)
+  if type(v) == 'string' then return v end
+  if mtype(v) then return tostring51(v) end
+  return nil
+end
 -- Registration errors are raised as Redis raises them from C: an {err=} table, no script position.
 local function fail(msg) error({ err = 'ERR ' .. msg }) end
 local function register(name, callback, flags, description)
-  if type(name) ~= 'string' then fail('function_name argument given to redis.register_function must be a string') end
   if not name:match('^[%w_]+$') then
     -- Redis says "Library names" here too.
     fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long')
   end
-  if type(callback) ~= 'function' then fail('callback argument given to redis.register_function must be a function') end
-  local list = {}
+  local set = {}
   if flags ~= nil then
-    if type(flags) ~= 'table' then fail('flags argument to redis.register_function must be a table representing function flags') end
     for _, f in ipairs(flags) do
-      if type(f) ~= 'string' or not FLAGS[f] then fail('unknown flag given') end
-      list[#list + 1] = f
+      local i = FLAGS[slower(text(f) or '')]
+      if i == nil then fail('unknown flag given') end
+      set[i] = true
     end
   end
-  if description ~= nil and type(description) ~= 'string' then
-    fail('description argument given to redis.register_function must be a string')
-  end
+  local list = {}
+  for i, f in ipairs(FLAG_ORDER) do if set[i] then list[#list + 1] = f end end
   if pending[name] then fail('Function already exists in the library') end
   pending[name] = true
   pending_order[#pending_order + 1] = { name = name, callback = callback, flags = list, description = description }
@@ -192,16 +227,38 @@ local library_redis = {
       if type(t) ~= 'table' then
         fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
       end
-      for k in next, t do
-        if k ~= 'function_name' and k ~= 'callback' and k ~= 'flags' and k ~= 'description' then
+      -- Checked in the table's order, as Redis does; keys are case-insensitive.
+      local name, callback, flags, description
+      for k, v in next, t do
+        local key = text(k)
+        if key == nil then fail('named argument key given to redis.register_function is not a string') end
+        key = slower(key)
+        if key == 'function_name' then
+          name = text(v)
+          if name == nil then fail('function_name argument given to redis.register_function must be a string') end
+        elseif key == 'description' then
+          description = text(v)
+          if description == nil then fail('description argument given to redis.register_function must be a string') end
+        elseif key == 'callback' then
+          if type(v) ~= 'function' then fail('callback argument given to redis.register_function must be a function') end
+          callback = v
+        elseif key == 'flags' then
+          if type(v) ~= 'table' then
+            fail('flags argument to redis.register_function must be a table representing function flags')
+          end
+          flags = v
+        else
           fail('unknown argument given to redis.register_function')
         end
       end
-      if t.function_name == nil then fail('redis.register_function must get a function name argument') end
-      if t.callback == nil then fail('redis.register_function must get a callback argument') end
-      return register(t.function_name, t.callback, t.flags, t.description)
+      if name == nil then fail('redis.register_function must get a function name argument') end
+      if callback == nil then fail('redis.register_function must get a callback argument') end
+      return register(name, callback, flags, description)
     elseif n == 2 then
       local name, callback = ...
+      name = text(name)
+      if name == nil then fail('first argument to redis.register_function must be a string') end
+      if type(callback) ~= 'function' then fail('second argument to redis.register_function must be a function') end
       return register(name, callback, nil, nil)
     end
     fail('wrong number of arguments to redis.register_function')
@@ -211,11 +268,10 @@ local library_redis = {
   REDIS_VERSION = host.version, REDIS_VERSION_NUM = host.version_num,
 }
 
--- Helper libraries, loaded before globals lock (they capture what they need as locals).
-G.cjson = protect(libs.cjson(host.null))
-G.cmsgpack = protect(libs.cmsgpack())
-G.struct = protect(libs.struct())
-G.bit = protect(libs.bit())
+G.cjson = protect(lib_cjson)
+G.cmsgpack = protect(lib_cmsgpack)
+G.struct = protect(lib_struct)
+G.bit = protect(lib_bit)
 
 local redis_proxy = protect(redis)
 G.redis = redis_proxy
