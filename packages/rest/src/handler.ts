@@ -246,16 +246,19 @@ class Rest {
       if (ex.route === COMMAND) result = this.command(ex, body);
       else if (ex.route === PATH) result = this.pathStyle(ex, body);
       else result = ex.route === PIPELINE ? this.pipeline(ex, body) : this.multiExec(ex, body);
-      // An acknowledged write must be as durable as the log's policy promises before it is answered.
+      // An acknowledged write must be as durable as the log's policy promises before it is answered, and
+      // (as in Redis, whose replies wait for the loop's fsync) so must any write a reply may have seen.
       const seq = grant.engine.writeSeq;
-      const waiting = seq !== before && grant.durable !== undefined ? grant.durable(seq) : undefined;
+      const waiting = grant.durable !== undefined ? grant.durable(seq) : undefined;
       if (waiting === undefined) this.answer(ex, result);
       else
         waiting.then(
           () => this.answer(ex, result),
           (err: unknown) => {
-            // The write happened in memory but is not durable: not acknowledged, and said why.
-            if (err instanceof ErrorReply) sendJson(ex.res, 500, jsonError(err), String(seq));
+            // A request that only read is answered anyway (reads work while the log is failing, as in
+            // Redis); a write happened in memory but is not durable: not acknowledged, and said why.
+            if (seq === before) this.answer(ex, result);
+            else if (err instanceof ErrorReply) sendJson(ex.res, 500, jsonError(err), String(seq));
             else this.fail(ex.res, err);
           },
         );

@@ -45,6 +45,15 @@ const ACTIVE_EXPIRE_MS = 100;
 /** In-flight requests get this long at shutdown before their sockets are cut. */
 const DRAIN_MS = 10_000;
 
+/** INFO persistence when nothing is kept on disk (`--no-persistence`). */
+const MEMORY_ONLY = {
+  loading: 0,
+  async_loading: 0,
+  rdb_bgsave_in_progress: 0,
+  aof_enabled: 0,
+  aof_rewrite_in_progress: 0,
+};
+
 /** INFO sections only the host can measure: the process's memory and identity. */
 function processInfo(section: string): Record<string, string | number> | undefined {
   if (section === 'memory') {
@@ -74,7 +83,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const logger = options.logger;
   let persistence: Persistence | undefined;
   const info = (section: string) =>
-    section === 'persistence' ? (persistence?.info() ?? { aof_enabled: 0 }) : processInfo(section);
+    section === 'persistence' ? (persistence?.info() ?? MEMORY_ONLY) : processInfo(section);
   const engine =
     options.engine ??
     new Engine({
