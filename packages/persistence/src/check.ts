@@ -3,8 +3,9 @@
  * with --fix, cuts the log there, as redis-check-aof does. Everything from that point on is dropped
  * (later files too: their writes assumed the lost ones), and the report says how much.
  */
-import { statSync, truncateSync, unlinkSync } from 'node:fs';
+import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { acquireLock, releaseLock } from './lock.ts';
 import { readLog } from './log-reader.ts';
 import { readManifest, writeManifest } from './manifest.ts';
 
@@ -17,6 +18,17 @@ export interface CheckReport {
 }
 
 export function checkAof(dataDir: string, fix: boolean): CheckReport {
+  if (!fix || !existsSync(dataDir)) return check(dataDir, fix);
+  // Cutting a log a running server appends to would lose its next writes: a fix takes the lock first.
+  acquireLock(dataDir);
+  try {
+    return check(dataDir, true);
+  } finally {
+    releaseLock(dataDir);
+  }
+}
+
+function check(dataDir: string, fix: boolean): CheckReport {
   const dir = join(dataDir, 'aof');
   const manifest = readManifest(dir);
   if (manifest === null) return { ok: true, lines: [`no append-only log in ${dir}`] };
@@ -37,9 +49,11 @@ export function checkAof(dataDir: string, fix: boolean): CheckReport {
       lines.push(`${path}: ok, ${outcome.records} records, ${size} bytes`);
       continue;
     }
-    const offset = outcome.kind === 'torn' ? outcome.end : outcome.at;
+    const at = outcome.kind === 'torn' ? outcome.end : outcome.at;
     const why = outcome.kind === 'torn' ? 'ends inside a record (torn write)' : outcome.why;
-    lines.push(`${path}: ${why} at offset ${offset} of ${size} (after ${outcome.records} good records)`);
+    lines.push(`${path}: ${why} at offset ${at} of ${size} (after ${outcome.records} good records)`);
+    // Cut after the last whole record (or block): cutting at the bad byte itself could leave half a record.
+    const offset = outcome.end;
     const later = files.slice(i + 1);
     const droppedBytes = size - offset + later.reduce((n, f) => n + safeSize(join(dir, f)), 0);
     const cut = { file: path, offset, droppedBytes, droppedFiles: later };

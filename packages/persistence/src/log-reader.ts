@@ -6,15 +6,19 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseCommand } from './resp.ts';
 
-const CHUNK = 8 * 1024 * 1024;
+/** Bytes read at a time; a record longer than this grows the buffer. */
+export const READ_CHUNK = 8 * 1024 * 1024;
 
 export type ReadOutcome =
   /** The file ended cleanly after a whole record. */
   | { kind: 'clean'; records: number; end: number }
   /** The file ends inside a record or a MULTI block: everything from `end` on is incomplete. */
   | { kind: 'torn'; records: number; end: number; size: number }
-  /** A record that cannot be parsed starts at `at`. */
-  | { kind: 'corrupt'; records: number; at: number; why: string };
+  /**
+   * The bytes at `at` cannot be read as a record (or a record is out of place). `end` is where the whole
+   * records before it end: the point to cut at, which is before an unfinished MULTI block.
+   */
+  | { kind: 'corrupt'; records: number; at: number; end: number; why: string };
 
 const isMulti = (argv: string[]) => argv.length === 1 && (argv[0] as string).toLowerCase() === 'multi';
 const isExec = (argv: string[]) => argv.length === 1 && (argv[0] as string).toLowerCase() === 'exec';
@@ -23,10 +27,14 @@ const isExec = (argv: string[]) => argv.length === 1 && (argv[0] as string).toLo
  * Calls `apply` for every command in `path`, in order, with MULTI/EXEC removed and their blocks applied only
  * once complete. `apply` may throw to stop reading (e.g. an unknown command).
  */
-export function readLog(path: string, apply: (argv: string[], offset: number) => void): ReadOutcome {
+export function readLog(
+  path: string,
+  apply: (argv: string[], offset: number) => void,
+  chunk = READ_CHUNK,
+): ReadOutcome {
   const fd = openSync(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
+    let buf = Buffer.allocUnsafe(chunk);
     let filled = 0; // bytes in buf
     let base = 0; // file offset of buf[0]
     let pos = 0; // parse position in buf
@@ -45,13 +53,15 @@ export function readLog(path: string, apply: (argv: string[], offset: number) =>
             records += block.argvs.length + 2;
             block = null;
             lastGood = base + pos;
-          } else if (isMulti(r.argv)) return { kind: 'corrupt', records, at: offset, why: 'MULTI inside MULTI' };
+          } else if (isMulti(r.argv))
+            return { kind: 'corrupt', records, at: offset, end: lastGood, why: 'MULTI inside MULTI' };
           else {
             block.argvs.push(r.argv);
             block.offsets.push(offset);
           }
         } else if (isMulti(r.argv)) block = { argvs: [], offsets: [], start: offset };
-        else if (isExec(r.argv)) return { kind: 'corrupt', records, at: offset, why: 'EXEC without MULTI' };
+        else if (isExec(r.argv))
+          return { kind: 'corrupt', records, at: offset, end: lastGood, why: 'EXEC without MULTI' };
         else {
           apply(r.argv, offset);
           records++;
@@ -59,7 +69,7 @@ export function readLog(path: string, apply: (argv: string[], offset: number) =>
         }
         continue;
       }
-      if (r.kind === 'corrupt') return { kind: 'corrupt', records, at: base + r.at, why: r.why };
+      if (r.kind === 'corrupt') return { kind: 'corrupt', records, at: base + r.at, end: lastGood, why: r.why };
       // Incomplete: read more, or the file ends here.
       if (eof) {
         const size = base + filled;

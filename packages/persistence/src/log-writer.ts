@@ -24,6 +24,19 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
+/** The file calls the writer makes; tests replace them to count syncs or to make the disk fail. */
+export interface LogIo {
+  write(fd: number, data: Buffer, offset: number, length: number): number;
+  fdatasync(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void;
+  fdatasyncSync(fd: number): void;
+}
+
+export const NODE_IO: LogIo = {
+  write: (fd, data, offset, length) => writeSync(fd, data, offset, length),
+  fdatasync: (fd, done) => fdatasync(fd, done),
+  fdatasyncSync: (fd) => fdatasyncSync(fd),
+};
+
 export interface LogWriterEvents {
   /** Writing failed (disk full, I/O error): writes must be refused until it works again. */
   onWriteError(err: ErrorReply | undefined): void;
@@ -33,6 +46,7 @@ export class LogWriter {
   policy: FsyncPolicy;
   private fd: number;
   private readonly events: LogWriterEvents;
+  private readonly io: LogIo;
   private pending: string[] = [];
   private pendingBytes = 0;
   private appendedSeq = 0;
@@ -43,14 +57,17 @@ export class LogWriter {
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private failed: ErrorReply | undefined;
+  /** The failure is a sync's: only a successful sync (not a write) ends it. */
+  private syncFailed = false;
   /** Bumped when the file changes, so a sync still in flight on the old file is not misread. */
   private generation = 0;
   /** Bytes in the current file. */
   size: number;
 
-  constructor(path: string, policy: FsyncPolicy, events: LogWriterEvents) {
+  constructor(path: string, policy: FsyncPolicy, events: LogWriterEvents, io: LogIo = NODE_IO) {
     this.policy = policy;
     this.events = events;
+    this.io = io;
     this.fd = openSync(path, 'a', 0o600);
     this.size = fstatSync(this.fd).size;
     this.timer = setInterval(() => this.everySecond(), 1000);
@@ -82,7 +99,7 @@ export class LogWriter {
     const data = Buffer.from(this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join(''), 'latin1');
     let off = 0;
     try {
-      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+      while (off < data.length) off += this.io.write(this.fd, data, off, data.length - off);
     } catch (err) {
       // Keep what did not make it (a short write leaves a prefix on disk: keep only the rest).
       this.pending = [data.toString('latin1', off)];
@@ -95,8 +112,8 @@ export class LogWriter {
     this.pendingBytes = 0;
     this.size += data.length;
     this.writtenSeq = this.appendedSeq;
-    if (this.failed !== undefined) this.setFailed(undefined);
-    return true;
+    if (this.failed !== undefined && !this.syncFailed) this.setFailed(undefined);
+    return this.failed === undefined;
   }
 
   /**
@@ -118,11 +135,12 @@ export class LogWriter {
     this.syncing = true;
     const target = this.writtenSeq;
     const generation = this.generation;
-    fdatasync(this.fd, (err) => {
+    this.io.fdatasync(this.fd, (err) => {
       this.syncing = false;
       // The file was switched or closed meanwhile, and that synced it: the error (EBADF) is moot.
       if (err && generation === this.generation) {
         const reply = new ErrorReply(`MISCONF Errors writing to the AOF file: ${err.message}`);
+        this.syncFailed = true;
         this.setFailed(reply);
         const waiters = this.waiters;
         this.waiters = [];
@@ -130,6 +148,11 @@ export class LogWriter {
         return;
       }
       if (target > this.syncedSeq) this.syncedSeq = target;
+      // A sync that failed before has now succeeded; a failed write still waiting to be retried has not.
+      if (generation === this.generation && this.syncFailed) {
+        this.syncFailed = false;
+        if (this.pending.length === 0) this.setFailed(undefined);
+      }
       const still: Waiter[] = [];
       for (const w of this.waiters) {
         if (w.seq <= this.syncedSeq) w.resolve();
@@ -141,15 +164,16 @@ export class LogWriter {
   }
 
   private everySecond(): void {
-    if (this.policy === 'no') return;
+    // A failed write is retried under every policy: writes stay refused until it succeeds.
+    if (this.policy === 'no' && this.failed === undefined) return;
     this.flush();
-    if (this.writtenSeq > this.syncedSeq) this.sync();
+    if (this.policy !== 'no' && this.writtenSeq > this.syncedSeq) this.sync();
   }
 
   /** Finishes the current file (written and synced) and continues in `path` (a rewrite's new log). */
   switchTo(path: string): void {
-    this.flush();
-    fdatasyncSync(this.fd);
+    if (!this.flush()) throw new Error(this.failed?.message ?? 'cannot write the append-only log');
+    this.io.fdatasyncSync(this.fd);
     this.syncedSeq = this.writtenSeq;
     this.generation++;
     closeSync(this.fd);
@@ -164,7 +188,7 @@ export class LogWriter {
     this.flush();
     this.generation++;
     try {
-      fdatasyncSync(this.fd);
+      this.io.fdatasyncSync(this.fd);
       this.syncedSeq = this.writtenSeq;
     } finally {
       closeSync(this.fd);

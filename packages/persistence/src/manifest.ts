@@ -61,6 +61,8 @@ export function readManifest(dir: string): Manifest | null {
     !m.incr.every(fileName)
   )
     throw new ManifestError(`${manifestPath(dir)} is malformed`);
+  const files = [...(m.base === null ? [] : [m.base]), ...m.incr];
+  if (new Set(files).size !== files.length) throw new ManifestError(`${manifestPath(dir)} lists a file twice`);
   return m as Manifest;
 }
 

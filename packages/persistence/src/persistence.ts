@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Argv, type Engine, ErrorReply, errors, type PersistenceControl } from '@redstash/engine';
 import { acquireLock, releaseLock } from './lock.ts';
 import { readLog } from './log-reader.ts';
-import { type FsyncPolicy, LogWriter } from './log-writer.ts';
+import { type FsyncPolicy, type LogIo, LogWriter } from './log-writer.ts';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, readManifest, syncDir, writeManifest } from './manifest.ts';
 import { Snapshot } from './snapshot.ts';
 
@@ -28,6 +28,8 @@ export interface PersistenceOptions {
   /** …and the data files total at least this many bytes (Redis: 64 MiB). */
   autoRewriteMinSize?: number;
   logger?: PersistenceLogger | undefined;
+  /** The log's file calls; tests pass their own to count syncs or simulate a failing disk. */
+  io?: LogIo | undefined;
 }
 
 /** The log cannot be loaded as it is: names the file and the offset, and says how to repair it. */
@@ -64,6 +66,10 @@ export class Persistence implements PersistenceControl {
   private manifest: Manifest;
   private readonly writer: LogWriter;
   private snapshot: Snapshot | null = null;
+  /** A background rewrite asked for and not started yet (it starts on the next turn of the event loop). */
+  private scheduled = false;
+  /** BGSAVE SCHEDULE arrived while a snapshot ran: take another when it ends. */
+  private saveAgain = false;
   private snapshotStarted = 0;
   private lastSaveMs: number;
   private lastRewriteStatus: 'ok' | 'err' = 'ok';
@@ -109,21 +115,32 @@ export class Persistence implements PersistenceControl {
         this.loaded = this.load();
       }
       const current = this.manifest.incr[this.manifest.incr.length - 1] as string;
-      this.writer = new LogWriter(join(this.dir, current), options.fsync, {
-        onWriteError: (err) => {
-          if (err !== undefined) this.logger?.error({ err: err.message }, 'cannot write the append-only log');
-          else this.logger?.info({}, 'the append-only log is writable again');
-          engine.refuseWrites = err;
+      this.writer = new LogWriter(
+        join(this.dir, current),
+        options.fsync,
+        {
+          onWriteError: (err) => {
+            if (err !== undefined) this.logger?.error({ err: err.message }, 'cannot write the append-only log');
+            else this.logger?.info({}, 'the append-only log is writable again');
+            engine.refuseWrites = err;
+          },
         },
-      });
+        options.io,
+      );
     } catch (err) {
       releaseLock(this.dataDir);
       throw err;
     }
     this.lastSaveMs = Date.now();
+    // A replay runs with expiry off, so a key that expired and was written again must be seen to go in
+    // between: every expiry is logged as a DEL, as Redis does, in order before the command that met it.
+    engine.db.onExpire = (key) => this.writer.append([['DEL', key]], engine.writeSeq);
+    // Keys whose time passed while the server was down go now (and are logged gone), not at first lookup.
+    while (engine.activeExpire(100_000) > 0) {}
+    this.loaded.keys = engine.db.size;
     engine.onPropagate = (batch) => this.writer.append(batch, engine.writeSeq);
     engine.persistence = this;
-    this.cron = setInterval(() => this.maybeRewrite(), 1000);
+    this.cron = setInterval(() => this.checkAutoRewrite(), 1000);
     this.cron.unref();
   }
 
@@ -139,20 +156,41 @@ export class Persistence implements PersistenceControl {
   readonly settle = (seq: number): Promise<void> | undefined => this.writer.settle(seq);
 
   save(): ErrorReply | undefined {
-    if (this.snapshot !== null) return errors.BGSAVE_IN_PROGRESS;
+    if (this.rewriting) return errors.BGSAVE_IN_PROGRESS;
     return this.rewrite(false);
   }
 
-  bgsave(): string | ErrorReply {
-    if (this.snapshot !== null) return errors.BGSAVE_IN_PROGRESS;
-    const err = this.rewrite(true);
-    return err ?? 'Background saving started';
+  bgsave(schedule = false): string | ErrorReply {
+    if (this.rewriting) {
+      if (!schedule) return errors.BGSAVE_IN_PROGRESS;
+      this.saveAgain = true;
+      return 'Background saving scheduled';
+    }
+    this.startSoon();
+    return 'Background saving started';
   }
 
   bgrewriteaof(): string | ErrorReply {
-    if (this.snapshot !== null) return errors.BGREWRITE_IN_PROGRESS;
-    const err = this.rewrite(true);
-    return err ?? 'Background append only file rewriting started';
+    if (this.rewriting) return errors.BGREWRITE_IN_PROGRESS;
+    this.startSoon();
+    return 'Background append only file rewriting started';
+  }
+
+  private get rewriting(): boolean {
+    return this.snapshot !== null || this.scheduled;
+  }
+
+  /**
+   * BGSAVE may run inside MULTI or EXEC, whose writes are logged as one batch when the block ends: a snapshot
+   * started in the middle would hold the effects of the block's first commands and the new log would hold
+   * them again. So the rewrite starts once the current command is over (Redis schedules it then too).
+   */
+  private startSoon(): void {
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.closed && this.snapshot === null) this.rewrite(true);
+    });
   }
 
   lastSave(): number {
@@ -162,7 +200,7 @@ export class Persistence implements PersistenceControl {
   /** A promise that settles when the background rewrite in progress (if any) ends. */
   rewriteDone(): Promise<void> {
     return new Promise((resolve) => {
-      const poll = () => (this.snapshot === null ? resolve() : setImmediate(poll));
+      const poll = () => (this.rewriting ? setImmediate(poll) : resolve());
       poll();
     });
   }
@@ -178,7 +216,7 @@ export class Persistence implements PersistenceControl {
       rdb_last_bgsave_status: this.lastRewriteStatus,
       aof_enabled: 1,
       aof_rewrite_in_progress: this.snapshot === null ? 0 : 1,
-      aof_rewrite_scheduled: 0,
+      aof_rewrite_scheduled: this.scheduled ? 1 : 0,
       aof_last_rewrite_time_sec: this.lastRewriteSeconds,
       aof_current_rewrite_time_sec:
         this.snapshot === null ? -1 : Math.floor((Date.now() - this.snapshotStarted) / 1000),
@@ -202,6 +240,7 @@ export class Persistence implements PersistenceControl {
     this.snapshot = null;
     this.writer.close();
     if (this.engine.onPropagate !== undefined) this.engine.onPropagate = undefined;
+    if (this.engine.db.onExpire !== undefined) this.engine.db.onExpire = undefined;
     this.engine.persistence = null;
     releaseLock(this.dataDir);
   }
@@ -241,18 +280,17 @@ export class Persistence implements PersistenceControl {
       else if (i !== files.length - 1) this.olderLogsSize += size;
     }
     if (failed > 0) this.logger?.warn({ commands: failed }, 'some logged commands answered an error on replay');
-    // Keys whose time passed while the server was down go now, not at their first lookup.
-    while (this.engine.activeExpire(100_000) > 0) {}
     return { records, keys: this.engine.db.size, ms: performance.now() - started, tornBytes };
   }
 
-  private maybeRewrite(): void {
-    if (this.snapshot !== null || this.closed) return;
+  /** Run every second: starts a background rewrite when the logs have grown enough. True if it started one. */
+  checkAutoRewrite(): boolean {
+    if (this.rewriting || this.closed) return false;
     const logs = this.olderLogsSize + this.writer.size;
-    if (this.baseSize + logs < this.autoRewriteMinSize) return;
-    if (this.baseSize > 0 && logs * 100 < this.baseSize * this.autoRewritePercentage) return;
+    if (this.baseSize + logs < this.autoRewriteMinSize) return false;
+    if (this.baseSize > 0 && logs * 100 < this.baseSize * this.autoRewritePercentage) return false;
     this.logger?.info({ base: this.baseSize, logs }, 'the append-only log has grown: rewriting it');
-    this.rewrite(true);
+    return this.rewrite(true) === undefined;
   }
 
   /**
@@ -265,17 +303,29 @@ export class Persistence implements PersistenceControl {
     const seq = m.seq + 1;
     const incr = `incr.${seq}.aof`;
     const base = `base.${seq}.aof`;
+    let listed = false;
+    let switched = false;
     try {
-      this.writer.flush();
+      if (!this.writer.flush()) throw new Error('the append-only log cannot be written');
       closeSync(openSync(join(this.dir, incr), 'a', 0o600));
       const during: Manifest = { ...m, seq, incr: [...m.incr, incr] };
       writeManifest(this.dir, during);
-      this.olderLogsSize += this.writer.size;
+      listed = true;
+      const oldSize = this.writer.size;
       this.writer.switchTo(join(this.dir, incr));
+      switched = true;
+      this.olderLogsSize += oldSize;
       this.manifest = during;
       this.snapshot = new Snapshot(this.engine, join(this.dir, base));
       this.snapshotStarted = Date.now();
     } catch (err) {
+      // Still appending to the old log: the manifest must not name a newer one, or later writes would be
+      // read before an (empty) file that is not the last.
+      if (listed && !switched)
+        try {
+          writeManifest(this.dir, m);
+          unlinkSync(join(this.dir, incr));
+        } catch {}
       return this.rewriteFailed(err);
     }
     if (!background) return this.advance(true);
@@ -291,23 +341,26 @@ export class Persistence implements PersistenceControl {
   /** One slice of the snapshot (or all of it); completes it at the end. */
   private advance(all: boolean): ErrorReply | undefined {
     const snapshot = this.snapshot as Snapshot;
-    try {
-      if (!snapshot.step(all)) return undefined;
-      snapshot.finish();
-    } catch (err) {
-      return this.rewriteFailed(err);
-    }
     const old = this.manifest;
     const current = old.incr[old.incr.length - 1] as string;
     const next: Manifest = { ...old, base: `base.${old.seq}.aof`, incr: [current] };
-    writeManifest(this.dir, next);
+    try {
+      if (!snapshot.step(all)) return undefined;
+      snapshot.finish();
+      // If this fails the old manifest stays, and with it every file it names: nothing is deleted below.
+      writeManifest(this.dir, next);
+    } catch (err) {
+      return this.rewriteFailed(err);
+    }
     this.manifest = next;
     for (const f of [...(old.base === null ? [] : [old.base]), ...old.incr])
       if (f !== current)
         try {
           unlinkSync(join(this.dir, f));
         } catch {}
-    syncDir(this.dir);
+    try {
+      syncDir(this.dir);
+    } catch {}
     this.baseSize = snapshot.size;
     this.olderLogsSize = 0;
     this.snapshot = null;
@@ -315,7 +368,14 @@ export class Persistence implements PersistenceControl {
     this.lastRewriteStatus = 'ok';
     this.lastRewriteSeconds = Math.floor((this.lastSaveMs - this.snapshotStarted) / 1000);
     this.logger?.info({ keys: snapshot.keysWritten, bytes: snapshot.size }, 'snapshot written; log rewritten');
+    this.startScheduled();
     return undefined;
+  }
+
+  private startScheduled(): void {
+    if (!this.saveAgain || this.closed) return;
+    this.saveAgain = false;
+    this.startSoon();
   }
 
   private rewriteFailed(err: unknown): ErrorReply {
@@ -323,6 +383,7 @@ export class Persistence implements PersistenceControl {
     this.snapshot = null;
     this.lastRewriteStatus = 'err';
     this.logger?.error({ err: (err as Error).message }, 'rewriting the append-only log failed');
+    this.startScheduled();
     return new ErrorReply(`ERR rewriting the append-only log failed: ${(err as Error).message}`);
   }
 }

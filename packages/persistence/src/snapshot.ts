@@ -27,7 +27,8 @@ export class Snapshot {
   /** Bytes written to the file. */
   size = 0;
   keysWritten = 0;
-  private done = false;
+  private fdOpen = true;
+  private renamed = false;
 
   constructor(engine: Engine, path: string) {
     this.engine = engine;
@@ -57,22 +58,30 @@ export class Snapshot {
     this.release();
     this.drain(true);
     fsyncSync(this.fd);
-    closeSync(this.fd);
+    this.closeFile();
     renameSync(this.tmp, this.path);
+    this.renamed = true;
   }
 
-  /** Gives up (an error, or the server closing): the temporary file goes. */
+  /** Gives up (an error, or the server closing): the temporary file goes, also after a failed `finish`. */
   abort(): void {
-    if (this.done) return;
+    if (this.renamed) return;
     this.release();
-    closeSync(this.fd);
+    try {
+      this.closeFile();
+    } catch {}
     try {
       unlinkSync(this.tmp);
     } catch {}
   }
 
+  private closeFile(): void {
+    if (!this.fdOpen) return;
+    this.fdOpen = false;
+    closeSync(this.fd);
+  }
+
   private release(): void {
-    this.done = true;
     if (this.engine.beforeWrite !== undefined) this.engine.beforeWrite = undefined;
   }
 

@@ -93,7 +93,9 @@ function expireGeneric(ctx: Ctx, argv: Argv, name: string, seconds: boolean, rel
     if (flags & GT && (current === 0 || when <= current)) applies = false;
     if (flags & LT && current !== 0 && when >= current) applies = false;
   }
-  if (applies && when <= ctx.now) {
+  // db.now, not ctx.now: it is 0 while the log is replayed, when nothing counts as expired yet (Redis's
+  // checkAlreadyExpired is false while loading).
+  if (applies && when <= ctx.db.now) {
     ctx.db.delete(k);
     ctx.propagate(['DEL', k]);
     return 1;

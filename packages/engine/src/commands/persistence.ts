@@ -24,7 +24,7 @@ function save(ctx: Ctx): Reply {
 
 function bgsave(ctx: Ctx, argv: Argv): Reply {
   if (argv.length > 2 || (argv.length === 2 && !is(argv[1], 'schedule'))) throw E.SYNTAX;
-  const started = control(ctx).bgsave();
+  const started = control(ctx).bgsave(argv.length === 2);
   if (typeof started !== 'string') throw started;
   return new SimpleString(started);
 }

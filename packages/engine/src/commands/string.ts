@@ -176,7 +176,7 @@ function getex(ctx: Ctx, argv: Argv): Reply {
   if (value === undefined) return null;
   if (expire !== undefined) {
     const at = expireAt(ctx, expire, flags, 'getex');
-    if (at <= ctx.now) {
+    if (at <= ctx.db.now) {
       ctx.db.delete(k);
       ctx.propagate(['DEL', k]);
     } else {
