@@ -13,6 +13,7 @@ import {
   Engine,
   ErrorReply,
   formatDouble,
+  loadLua,
   MapReply,
   NilArray,
   type Reply,
@@ -133,7 +134,9 @@ const name = (argv: Argv) => (argv[0] ?? '').toLowerCase();
 const hasToken = (argv: Argv, token: string, from = 1) => argv.slice(from).some((a) => a.toLowerCase() === token);
 const SYNTAX_ERROR: RespReply = { type: 'error', value: 'ERR syntax error' };
 
-export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+// A family may declare its own differences by appending here from its test file (each test file runs in
+// its own process, so they apply to that family only).
+export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     id: 'float-format',
     reason:
@@ -505,8 +508,8 @@ async function scanLoop(argv: Argv, send: (argv: Argv) => RespReply | Promise<Re
   return { type: 'array', value: keys.flatMap((k) => seen.get(k) as RespReply[]) };
 }
 
-function newSides(redis: RespClient, seed: number): Sides {
-  const engine = new Engine({ clock: { now: () => Date.now() }, random: seededRandom(seed) });
+async function newSides(redis: RespClient, seed: number): Promise<Sides> {
+  const engine = new Engine({ clock: { now: () => Date.now() }, random: seededRandom(seed), lua: await loadLua() });
   const sides: Sides = { redis, engine, client: engine.createClient(), internalErrors: [] };
   engine.onInternalError = (err) => {
     sides.internalErrors.push(
@@ -528,7 +531,7 @@ interface Pending {
 export async function runCase(redis: RespClient, steps: readonly Step[], seed = 1): Promise<Mismatch[]> {
   const flushed = await redis.send(['FLUSHALL']);
   assert.equal(render(flushed), '+OK', 'FLUSHALL on redis');
-  const sides = newSides(redis, seed);
+  const sides = await newSides(redis, seed);
   const mismatches: Mismatch[] = [];
   let batch: Pending[] = [];
   // Inside MULTI, each queued command's options, to compare its element of EXEC's reply.
@@ -609,6 +612,8 @@ export async function runCase(redis: RespClient, steps: readonly Step[], seed = 
     } else batch.push(pending);
   }
   await flush();
+  // Frees the Lua states a scripting case created.
+  sides.engine.close();
   return mismatches;
 }
 

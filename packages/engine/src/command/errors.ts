@@ -137,3 +137,59 @@ export const unknownArgument = (arg: string) => e(oneLine(`ERR Unknown argument 
 export const PERSISTENCE_OFF = e('ERR persistence is off: this server keeps its data in memory only');
 export const BGSAVE_IN_PROGRESS = e('ERR Background save already in progress');
 export const BGREWRITE_IN_PROGRESS = e('ERR Background append only file rewriting already in progress');
+
+// CONFIG
+export const CONFIG_NO_FILE = e('ERR The server is running without a config file');
+/** Reasons CONFIG SET gives after "- " (configSetFailed). */
+export const CONFIG_IMMUTABLE = "can't set immutable config";
+export const CONFIG_DUPLICATE = 'duplicate parameter';
+export const configUnknownOption = (name: string) =>
+  e(oneLine(`ERR Unknown option or number of arguments for CONFIG SET - '${cstr(name)}'`));
+/** A parameter refused: `reason` is the setter's own text; an empty one leaves out the " - ". */
+export const configSetFailed = (name: string, reason: string) =>
+  e(
+    oneLine(
+      `ERR CONFIG SET failed (possibly related to argument '${cstr(name)}')${reason === '' ? '' : ` - ${reason}`}`,
+    ),
+  );
+
+// Scripting: compile, load and shebang texts
+export const LUA_STACK_LIMIT = e('ERR reached lua stack limit');
+export const FUNCTION_LOAD_TIMEOUT = e('ERR FUNCTION LOAD timeout');
+export const NO_FUNCTIONS_REGISTERED = e('ERR No functions registered');
+export const INVALID_SCRIPT_SHEBANG = e('ERR Invalid script shebang');
+export const INVALID_SHEBANG_ENGINE = e('ERR Invalid engine in script shebang');
+export const MISSING_LIBRARY_METADATA = e('ERR Missing library metadata');
+export const INVALID_LIBRARY_METADATA = e('ERR Invalid library metadata');
+export const LIBRARY_NAME_TWICE = e('ERR Invalid metadata value, name argument was given multiple times');
+export const LIBRARY_NAME_NOT_GIVEN = e('ERR Library name was not given');
+export const BAD_LIBRARY_NAME = e(
+  'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
+);
+export const scriptTimedOut = (limitMs: number, name: string) =>
+  e(`ERR Script killed after running longer than the script time limit (${limitMs} ms) script: ${name}`);
+export const scriptOutOfMemory = (name: string) => e(`ERR Error running script (call to ${name}): not enough memory`);
+export const scriptRunError = (name: string, what: string) => e(`ERR Error running script (call to ${name}): @${what}`);
+/** An error raised by a script, with where it was raised (Redis 7's luaCallFunction). */
+export const scriptErrorAt = (text: string, name: string, source: string, line: string) =>
+  e(`${text} script: ${name}, on ${source}:${line}.`);
+export const scriptCompileError = (why: string) => e(`ERR Error compiling script (new function): ${why}`);
+export const functionCompileError = (why: string) => e(`ERR Error compiling function: ${why}`);
+export const functionRegisterError = (why: string) => e(`ERR Error registering functions: ${why}`);
+export const libraryExists = (name: string) => e(`ERR Library '${name}' already exists`);
+/** FUNCTION RESTORE APPEND onto an existing library: Redis words it without quotes. */
+export const libraryExistsOnRestore = (name: string) => e(`ERR Library ${name} already exists`);
+export const functionExists = (name: string) => e(`ERR Function ${name} already exists`);
+export const unexpectedShebangEngine = (engine: string) => e(`ERR Unexpected engine in script shebang: ${engine}`);
+export const unknownShebangOption = (option: string) => e(`ERR Unknown lua shebang option: ${option}`);
+export const unexpectedShebangFlag = (flag: string) => e(`ERR Unexpected flag in script shebang: ${flag}`);
+export const engineNotFound = (engine: string) => e(`ERR Engine '${engine}' not found`);
+export const invalidMetadataValue = (part: string) => e(`ERR Invalid metadata value given: ${part}`);
+export const unknownOptionGiven = (option: string) => e(oneLine(`ERR Unknown option given: ${cstr(option)}`));
+/** Subcommand arity and option errors that Redis words as a failed lookup (FUNCTION FLUSH/RESTORE). */
+export const subcommandSyntax = (sub: string, container: string) =>
+  e(
+    oneLine(
+      `ERR unknown subcommand or wrong number of arguments for '${cstr(sub)}'. Try ${container.toUpperCase()} HELP.`,
+    ),
+  );

@@ -8,7 +8,7 @@ import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, container, keynum } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
-import { ErrorReply, MapReply, OK, type Reply } from '../reply.ts';
+import { ErrorReply, MapReply, OK, type Reply, SimpleString } from '../reply.ts';
 import { dumpFunctions, restoreFunctions } from '../scripting/function-dump.ts';
 import type { ScriptRun } from '../scripting/lua-vm.ts';
 import type { Scripting } from '../scripting/scripting.ts';
@@ -94,7 +94,7 @@ function functionLoad(ctx: Ctx, argv: Argv): Reply {
   let i = 2;
   for (; i < argv.length - 1; i++) {
     if (args.is(argv[i], 'replace')) replace = true;
-    else throw E.unknownArgument(argv[i] as string);
+    else throw E.unknownOptionGiven(argv[i] as string);
   }
   const code = argv[i];
   if (code === undefined || i !== argv.length - 1) throw E.arity('function|load');
@@ -109,6 +109,7 @@ function functionDelete(ctx: Ctx, argv: Argv): Reply {
 }
 
 function functionFlush(ctx: Ctx, argv: Argv): Reply {
+  if (argv.length > 3) throw subcommandSyntax(argv);
   flushMode(argv, E.FUNCTION_FLUSH_OPTION);
   scripting(ctx).flushFunctions();
   return OK;
@@ -119,8 +120,9 @@ function functionList(ctx: Ctx, argv: Argv): Reply {
   let withCode = false;
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (args.is(a, 'withcode')) withCode = true;
-    else if (args.is(a, 'libraryname')) {
+    // Each option counts once: a repeated one is an unknown argument, as in Redis.
+    if (!withCode && args.is(a, 'withcode')) withCode = true;
+    else if (pattern === null && args.is(a, 'libraryname')) {
       const p = argv[++i];
       if (p === undefined) throw E.LIBRARY_NAME_MISSING;
       pattern = p;
@@ -128,10 +130,20 @@ function functionList(ctx: Ctx, argv: Argv): Reply {
   }
   const out: Reply[] = [];
   for (const lib of scripting(ctx).libraries.values()) {
-    if (pattern !== null && !globMatch(pattern, lib.name)) continue;
+    if (pattern !== null && !globMatch(pattern, lib.name, true)) continue;
     const fns: Reply[] = [];
+    // Redis lists the flags as status replies.
     for (const f of lib.functions.values())
-      fns.push(new MapReply(['name', f.name, 'description', f.description, 'flags', [...f.flags]]));
+      fns.push(
+        new MapReply([
+          'name',
+          f.name,
+          'description',
+          f.description,
+          'flags',
+          f.flags.map((flag) => new SimpleString(flag)),
+        ]),
+      );
     const items: Reply[] = ['library_name', lib.name, 'engine', 'LUA', 'functions', fns];
     if (withCode) items.push('library_code', lib.code);
     out.push(new MapReply(items));
@@ -153,8 +165,12 @@ function functionDump(ctx: Ctx): Reply {
   return dumpFunctions(scripting(ctx).libraries.values());
 }
 
+function subcommandSyntax(argv: Argv): ErrorReply {
+  return E.subcommandSyntax(argv[1] as string, argv[0] as string);
+}
+
 function functionRestore(ctx: Ctx, argv: Argv): Reply {
-  if (argv.length > 4) throw E.SYNTAX;
+  if (argv.length > 4) throw subcommandSyntax(argv);
   const policy = (argv[3] ?? 'append').toLowerCase();
   if (policy !== 'append' && policy !== 'replace' && policy !== 'flush') throw E.RESTORE_BAD_POLICY;
   const codes = restoreFunctions(argv[2] as string);

@@ -72,7 +72,7 @@ export interface LoadedFunction {
 const HOOK_EVERY = 100_000;
 /** Nesting beyond which a returned table is reported as Redis reports a Lua stack overflow. */
 const MAX_REPLY_DEPTH = 1000;
-const REPLY_STACK_LIMIT = new ErrorReply('ERR reached lua stack limit');
+const REPLY_STACK_LIMIT = E.LUA_STACK_LIMIT;
 const INT64_MIN = -9223372036854775808n;
 
 type Lua = LuaModule;
@@ -87,6 +87,8 @@ export class LuaVm {
   private readonly fnPtrs: number[] = [];
   private memory = 0;
   private run: ScriptRun | null = null;
+  /** The protocol the finished script had chosen (redis.setresp), which its result is converted under. */
+  private replyResp: 2 | 3 = 2;
   private killed = false;
   private readonly hook: number;
   // Registry references to what the prelude returns.
@@ -173,7 +175,8 @@ export class LuaVm {
   compile(source: string, chunkName: string): number | string {
     const L = this.L;
     if (!this.loadChunk(source, chunkName)) {
-      const why = this.strings.read(L, -1);
+      // Lua 5.1 quotes every token in syntax errors ("near '<eof>'"); 5.4 leaves the <…> ones bare.
+      const why = this.strings.read(L, -1).replace(/(?<!')<(eof|name|string|number|integer)>(?!')/g, "'<$1>'");
       this.api.lua_settop(L, 0);
       return why;
     }
@@ -280,12 +283,12 @@ export class LuaVm {
     if (this.killed) {
       // Once stopped, even the error handler may be interrupted: the reply is built here.
       this.killed = false;
-      reply = new ErrorReply(
-        `ERR Script killed after running longer than the script time limit (${this.limits.timeLimitMs} ms) script: ${run.name}`,
-      );
-    } else if (rc === LUA_OK) reply = this.toReply(L, -1, 0);
-    else if (rc === LUA_ERRMEM)
-      reply = new ErrorReply(`ERR Error running script (call to ${run.name}): not enough memory`);
+      // A library's top level (FUNCTION LOAD, the nameless run) gets Redis's load-timeout text.
+      reply = run.name === '' ? E.FUNCTION_LOAD_TIMEOUT : E.scriptTimedOut(this.limits.timeLimitMs, run.name);
+    } else if (rc === LUA_OK) {
+      this.replyResp = run.resp;
+      reply = this.toReply(L, -1, 0);
+    } else if (rc === LUA_ERRMEM) reply = E.scriptOutOfMemory(run.name);
     else reply = this.errorReply(L, run, located);
     lua.lua_settop(L, base);
     return reply;
@@ -296,14 +299,14 @@ export class LuaVm {
     const lua = this.api;
     if (lua.lua_type(L, -1) !== T.TABLE) {
       const what = lua.lua_type(L, -1) === T.STRING ? this.strings.read(L, -1) : 'unknown error';
-      return new ErrorReply(`ERR Error running script (call to ${run.name}): @${what}`);
+      return E.scriptRunError(run.name, what);
     }
     const msg = this.field(L, 'err');
     const source = this.field(L, 'source');
     const line = this.field(L, 'line');
     const text = msg ?? 'ERR unknown error';
     if (!located || source === null || line === null) return new ErrorReply(text);
-    return new ErrorReply(`${text} script: ${run.name}, on ${source}:${line}.`);
+    return E.scriptErrorAt(text, run.name, source, line);
   }
 
   /** A string (or number) field of the table on top, or null. */
@@ -325,7 +328,9 @@ export class LuaVm {
       case T.STRING:
         return this.strings.read(L, idx);
       case T.BOOLEAN:
-        return lua.lua_toboolean(L, idx) ? 1 : null;
+        // After redis.setresp(3) a boolean is a RESP3 boolean, which RESP2 shows as 1/0; before, false is nil.
+        if (lua.lua_toboolean(L, idx)) return 1;
+        return this.replyResp === 3 ? 0 : null;
       case T.NUMBER:
         return this.toInteger(L, idx);
       case T.TABLE:
@@ -366,10 +371,9 @@ export class LuaVm {
       return new SimpleString(msg);
     }
     lua.lua_settop(L, -2);
-    if (this.run?.resp === 3) {
-      const resp3 = this.resp3Table(L, t, depth);
-      if (resp3 !== undefined) return resp3;
-    }
+    // Redis reads these whatever the script's protocol (a RESP2 caller gets their RESP2 form).
+    const resp3 = this.resp3Table(L, t, depth);
+    if (resp3 !== undefined) return resp3;
     const out: Reply[] = [];
     for (let i = 1; ; i++) {
       if (lua.lua_rawgeti(L, t, BigInt(i)) === T.NIL) {
@@ -382,7 +386,7 @@ export class LuaVm {
     return out;
   }
 
-  /** RESP3 tables a script returns after `redis.setresp(3)`: {double=}, {map=}, {set=}. */
+  /** RESP3 tables a script returns: {double=}, {map=}, {set=}. */
   private resp3Table(L: number, t: number, depth: number): Reply | undefined {
     const lua = this.api;
     lua.lua_pushstring(L, this.c('double'));
@@ -417,8 +421,11 @@ export class LuaVm {
     if (typeof r === 'string') this.strings.push(L, r);
     else if (typeof r === 'number') lua.lua_pushinteger(L, BigInt(r));
     else if (typeof r === 'bigint') lua.lua_pushinteger(L, r);
-    else if (r === null || r instanceof NilArray) lua.lua_pushboolean(L, 0);
-    else if (Array.isArray(r)) {
+    else if (r === null || r instanceof NilArray) {
+      // RESP3's null is Lua nil; RESP2's nil bulk and nil array are false.
+      if (resp === 3) lua.lua_pushnil(L);
+      else lua.lua_pushboolean(L, 0);
+    } else if (Array.isArray(r)) {
       if (!lua.lua_checkstack(L, 4)) throw new RangeError('reply nested too deeply for the Lua stack');
       lua.lua_createtable(L, r.length, 0);
       for (let i = 0; i < r.length; i++) {
@@ -497,8 +504,8 @@ export class LuaVm {
   private sha1(L: number): number {
     if (this.api.lua_gettop(L) !== 1) return this.raise(L, 'wrong number of arguments');
     const t = this.api.lua_type(L, 1);
-    if (t !== T.STRING && t !== T.NUMBER) return this.raise(L, 'wrong number of arguments');
-    this.strings.push(L, sha1hex(this.strings.read(L, 1)));
+    // Redis hashes whatever lua_tolstring gives: a value with no string form hashes as "".
+    this.strings.push(L, sha1hex(t === T.STRING || t === T.NUMBER ? this.strings.read(L, 1) : ''));
     return 1;
   }
 
@@ -567,7 +574,10 @@ export class LuaVm {
     if (!this.killed) {
       if (this.host.elapsed() <= run.deadline) return;
       this.killed = true;
-      this.api.lua_sethook(L, this.hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+      // On the main state too (L may be a coroutine), so a loop that keeps starting coroutines, which copy
+      // the main state's hook, cannot outrun the kill 100k instructions at a time.
+      this.api.lua_sethook(this.L, this.hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+      if (L !== this.L) this.api.lua_sethook(L, this.hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     }
     this.api.lua_pushstring(L, this.c('Script killed after running longer than the script time limit'));
     this.api.lua_error(L);

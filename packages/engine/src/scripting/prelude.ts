@@ -75,6 +75,18 @@ local function caught(ok, ...)
 end
 G.pcall = function(...) return caught(rawpcall(...)) end
 
+-- An error raised by the time-limit hook runs xpcall's message handler with hooks off, where nothing could
+-- stop a handler that loops: for that error the script's handler is skipped. (The text is the one the
+-- bridge's hook raises.)
+local KILLED = 'Script killed after running longer than the script time limit'
+local rawxpcall = xpcall
+G.xpcall = function(f, handler, ...)
+  return rawxpcall(f, function(e)
+    if e == KILLED then return e end
+    return handler(e)
+  end, ...)
+end
+
 -- The Lua 5.1 names scripts written for Redis use.
 G.unpack = table.unpack
 math.pow = function(x, y) return x ^ y end
@@ -132,7 +144,16 @@ G.rawset = function(t, k, v)
 end
 G.setmetatable = function(t, mt)
   if protected[t] then error(READONLY, 0) end
-  return setmetatable(t, mt)
+  -- A __gc finalizer runs with hooks off, out of the time limit's reach, and Lua 5.1 never finalizes a
+  -- table: the metatable is set while the field is absent, so the object is never marked for one.
+  local gc = nil
+  if type(mt) == 'table' then gc = rawget(mt, '__gc') end
+  if gc == nil then return setmetatable(t, mt) end
+  rawset(mt, '__gc', nil)
+  local ok, r = rawpcall(setmetatable, t, mt)
+  rawset(mt, '__gc', gc)
+  if not ok then error(r, 2) end
+  return r
 end
 
 -- The script environment: an empty proxy over the real globals, which refuse unknown names.

@@ -3,6 +3,7 @@
  * state as in Redis (SCRIPT FLUSH resets one, FUNCTION FLUSH the other). States are created on first use,
  * so engines that never script never pay for one.
  */
+import * as E from '../command/errors.ts';
 import type { Argv } from '../command/table.ts';
 import { ErrorReply, type Reply } from '../reply.ts';
 import { type LoadedFunction, type LuaLimits, LuaVm, type ScriptHost, type ScriptRun } from './lua-vm.ts';
@@ -77,7 +78,7 @@ export class Scripting {
     const shebang = parseScriptShebang(body);
     if (shebang instanceof ErrorReply) return shebang;
     const ref = this.evalVm().compile(shebang.source, '@user_script');
-    if (typeof ref === 'string') return new ErrorReply(`ERR Error compiling script (new function): ${ref}`);
+    if (typeof ref === 'string') return E.scriptCompileError(ref);
     const script: Script = { sha, body, ref, flags: shebang.flags };
     this.scripts.set(sha, script);
     if (!pinned) {
@@ -119,25 +120,25 @@ export class Scripting {
     const meta = parseLibraryShebang(code);
     if (meta instanceof ErrorReply) return meta;
     const existing = this.libraries.get(meta.name);
-    if (existing !== undefined && !replace) return new ErrorReply(`ERR Library '${meta.name}' already exists`);
+    if (existing !== undefined && !replace) return E.libraryExists(meta.name);
     const vm = this.fnVm();
     const ref = vm.compile(meta.source, '@user_function');
-    if (typeof ref === 'string') return new ErrorReply(`ERR Error compiling function: ${ref}`);
+    if (typeof ref === 'string') return E.functionCompileError(ref);
     const loaded = vm.loadLibrary(ref, this.loadRun());
     vm.release(ref);
-    if (loaded instanceof ErrorReply) return new ErrorReply(`ERR Error registering functions: ${loaded.message}`);
+    if (loaded instanceof ErrorReply) return E.functionRegisterError(loaded.message);
     const release = () => {
       for (const f of loaded) vm.release(f.ref);
     };
     if (loaded.length === 0) {
       release();
-      return new ErrorReply('ERR No functions registered');
+      return E.NO_FUNCTIONS_REGISTERED;
     }
     for (const f of loaded) {
       const owner = this.functions.get(f.name);
       if (owner !== undefined && owner.library.name !== meta.name) {
         release();
-        return new ErrorReply(`ERR Function ${f.name} already exists`);
+        return E.functionExists(f.name);
       }
     }
     if (existing !== undefined) this.dropLibrary(existing);
@@ -165,7 +166,7 @@ export class Scripting {
     const before = [...this.libraries.values()].map((l) => l.code);
     if (policy === 'flush') this.flushFunctions();
     for (const code of codes) {
-      const loaded = this.loadLibrary(code, policy === 'replace');
+      const loaded = this.appendClash(code, policy) ?? this.loadLibrary(code, policy === 'replace');
       if (loaded instanceof ErrorReply) {
         this.flushFunctions();
         for (const c of before) this.loadLibrary(c, false);
@@ -173,6 +174,14 @@ export class Scripting {
       }
     }
     return null;
+  }
+
+  /** RESTORE APPEND onto an existing library: Redis words this refusal unlike FUNCTION LOAD's. */
+  private appendClash(code: string, policy: 'append' | 'replace' | 'flush'): ErrorReply | null {
+    if (policy !== 'append') return null;
+    const meta = parseLibraryShebang(code);
+    if (meta instanceof ErrorReply || !this.libraries.has(meta.name)) return null;
+    return E.libraryExistsOnRestore(meta.name);
   }
 
   runFunction(fn: LuaFunction, keys: Argv, args: Argv, run: ScriptRun): Reply {

@@ -4,7 +4,8 @@
  * @upstash/ratelimit ≥ 2.2 puts on every script (stock Redis 7 refuses it): one engine thread already
  * runs every script atomically, so the flag needs no work here.
  */
-import { ErrorReply } from '../reply.ts';
+import * as E from '../command/errors.ts';
+import type { ErrorReply } from '../reply.ts';
 
 export const SCRIPT_FLAGS = [
   'no-writes',
@@ -34,22 +35,26 @@ function words(line: string): string[] | null {
     .map((w) => w.replace(/^["']|["']$/g, ''));
 }
 
-function firstLine(body: string): string {
+/** The shebang line; null when no newline ends it (Redis then refuses the body). */
+function firstLine(body: string): string | null {
   const eol = body.indexOf('\n');
-  return eol < 0 ? body : body.slice(0, eol);
+  return eol < 0 ? null : body.slice(0, eol);
 }
 
 export function parseScriptShebang(body: string): Shebang | ErrorReply {
   if (!body.startsWith('#!')) return { flags: null, source: body };
-  const parts = words(firstLine(body));
-  if (parts === null) return new ErrorReply('ERR Invalid script shebang');
-  if (parts[0] !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${parts[0]}`);
+  const line = firstLine(body);
+  if (line === null) return E.INVALID_SCRIPT_SHEBANG;
+  const parts = words(line);
+  if (parts === null) return E.INVALID_SHEBANG_ENGINE;
+  if (parts[0] !== '#!lua') return E.unexpectedShebangEngine(parts[0] as string);
   const flags = new Set<ScriptFlag>();
   for (const part of parts.slice(1)) {
-    if (!part.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${part}`);
-    for (const f of part.slice(6).split(',')) {
-      if (f === '') continue;
-      if (!KNOWN.has(f)) return new ErrorReply(`ERR Unexpected flag in script shebang: ${f}`);
+    if (!part.startsWith('flags=')) return E.unknownShebangOption(part);
+    // "flags=" lists nothing, but an empty item in a longer list is an unknown flag.
+    const list = part.slice(6);
+    for (const f of list === '' ? [] : list.split(',')) {
+      if (!KNOWN.has(f)) return E.unexpectedShebangFlag(f);
       flags.add(f as ScriptFlag);
     }
   }
@@ -58,20 +63,19 @@ export function parseScriptShebang(body: string): Shebang | ErrorReply {
 
 /** A library's metadata line: its engine and name. */
 export function parseLibraryShebang(code: string): { name: string; source: string } | ErrorReply {
-  if (!code.startsWith('#!')) return new ErrorReply('ERR Missing library metadata');
-  const parts = words(firstLine(code));
-  if (parts === null || parts.length === 0) return new ErrorReply('ERR Invalid library metadata');
+  if (!code.startsWith('#!')) return E.MISSING_LIBRARY_METADATA;
+  const line = firstLine(code);
+  const parts = line === null ? null : words(line);
+  if (parts === null || parts.length === 0) return E.INVALID_LIBRARY_METADATA;
   const engine = (parts[0] as string).slice(2);
-  if (engine.toLowerCase() !== 'lua') return new ErrorReply(`ERR Engine '${engine}' not found`);
+  if (engine.toLowerCase() !== 'lua') return E.engineNotFound(engine);
   let name: string | undefined;
   for (const part of parts.slice(1)) {
-    if (!part.startsWith('name=')) return new ErrorReply(`ERR Invalid metadata value given: ${part}`);
+    if (!part.startsWith('name=')) return E.invalidMetadataValue(part);
+    if (name !== undefined) return E.LIBRARY_NAME_TWICE;
     name = part.slice(5);
   }
-  if (name === undefined) return new ErrorReply('ERR Library name was not given');
-  if (!/^[A-Za-z0-9_]+$/.test(name))
-    return new ErrorReply(
-      'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
-    );
+  if (name === undefined) return E.LIBRARY_NAME_NOT_GIVEN;
+  if (!/^[A-Za-z0-9_]+$/.test(name)) return E.BAD_LIBRARY_NAME;
   return { name, source: `--${code}` };
 }
