@@ -60,8 +60,11 @@ export type PropagateListener = (batch: Argv[]) => void;
 export interface PersistenceControl {
   /** Writes a snapshot now, blocking (SAVE). */
   save(): ErrorReply | undefined;
-  /** Starts a background snapshot; the status text to reply, or why not. */
-  bgsave(): string | ErrorReply;
+  /**
+   * Starts a background snapshot; the status text to reply, or why not. With `schedule`, one already
+   * running is not an error: another is taken when it ends.
+   */
+  bgsave(schedule?: boolean): string | ErrorReply;
   bgrewriteaof(): string | ErrorReply;
   /** Unix time in seconds of the last successful snapshot. */
   lastSave(): number;

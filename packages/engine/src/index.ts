@@ -11,6 +11,7 @@ export {
   type KeySpec,
   keyPositions,
 } from './command/table.ts';
+export { type ConfigParam, ConfigRegistry } from './commands/config.ts';
 export { REDIS_VERSION } from './commands/server.ts';
 export {
   type Clock,
@@ -19,8 +20,8 @@ export {
   type PersistenceControl,
   type PropagateListener,
 } from './engine.ts';
-export type { Entry } from './keyspace/keyspace.ts';
-export { REWRITE_BATCH, rewriteEntry, rewriteFunctions } from './keyspace/rewrite.ts';
+export { ENTRY_OVERHEAD, type Entry, entryBytes } from './keyspace/keyspace.ts';
+export { EMITTERS, REWRITE_BATCH, rewriteEntry, rewriteFunctions } from './keyspace/rewrite.ts';
 export * from './reply.ts';
 export type { ScriptRun } from './scripting/lua-vm.ts';
 export { type LuaModule, loadLua } from './scripting/lua-wasm.ts';

@@ -52,4 +52,6 @@ export interface Ctx {
   scripting: Scripting | null;
   /** The host's persistence (SAVE, BGSAVE, …); null when running in memory only. */
   persistence: import('../engine.ts').PersistenceControl | null;
+  /** The parameters CONFIG GET and SET reach, registered by the host (and the engine's own). */
+  config: import('../commands/config.ts').ConfigRegistry;
 }

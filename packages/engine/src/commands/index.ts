@@ -1,5 +1,6 @@
 /** Every command module, by Valkey's group name. Adding a family is one line here. */
 import type { CommandDef } from '../command/table.ts';
+import { configCommands } from './config.ts';
 import { connectionCommands } from './connection.ts';
 import { genericCommands } from './generic.ts';
 import { hashCommands } from './hash.ts';
@@ -24,4 +25,5 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['connection', connectionCommands],
   ['server', serverCommands],
   ['server', persistenceCommands],
+  ['server', configCommands],
 ];

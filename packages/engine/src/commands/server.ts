@@ -59,9 +59,12 @@ function builtinSection(ctx: Ctx, section: string): Record<string, string | numb
     case 'replication':
       return { role: 'master', connected_slaves: 0 };
     case 'memory': {
-      if (ctx.scripting === null) return {};
+      // The keyspace's own estimate of its data (keys, values, per-entry overhead); the host adds process figures.
+      const dataset = { used_memory_dataset: ctx.db.usedBytes };
+      if (ctx.scripting === null) return dataset;
       const lua = ctx.scripting.usedMemory();
       return {
+        ...dataset,
         used_memory_lua: lua.scripts,
         used_memory_vm_functions: lua.functions,
         number_of_cached_scripts: ctx.scripting.scriptCount,

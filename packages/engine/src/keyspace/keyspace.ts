@@ -3,9 +3,14 @@
  * (`activeExpire` deletes due keys in time order from a heap, driven by the host's timer). Time comes from
  * `now`, which the dispatcher sets once per command from the injected clock, so a command, a MULTI block or
  * a script sees one frozen instant, as in Redis.
+ *
+ * It also keeps `usedBytes`, an estimate of the memory its data takes, current after every command so a
+ * quota check reads it in O(1). Each entry remembers the bytes it was last accounted at; replacing,
+ * deleting, expiring, renaming and flushing adjust the total here, and since collections change in place,
+ * the engine calls `reaccount` for the keys a write command named once it has run.
  */
 import { WRONGTYPE } from '../command/errors.ts';
-import type { RedisType, TypeMap } from '../types/index.ts';
+import { type RedisType, type TypeMap, valueBytes } from '../types/index.ts';
 import { ExpiryHeap } from './expiry-heap.ts';
 
 export interface Entry {
@@ -13,6 +18,19 @@ export interface Entry {
   value: TypeMap[RedisType];
   /** Absolute Unix time in ms; 0 = persistent. */
   expireAt: number;
+  /** What this entry counts for in `usedBytes` as of its last accounting. */
+  bytes: number;
+}
+
+/**
+ * Estimated bytes of a key's bookkeeping besides its name and value: its Map entry, the Entry object and
+ * the key string's header in V8. Like ELEMENT_OVERHEAD, an estimate.
+ */
+export const ENTRY_OVERHEAD = 80;
+
+/** What an entry for `key` holding `value` accounts for. */
+export function entryBytes(key: string, value: TypeMap[RedisType]): number {
+  return key.length + valueBytes(value) + ENTRY_OVERHEAD;
 }
 
 /** A value whose key must go when it becomes empty (every collection). */
@@ -25,6 +43,7 @@ export class Keyspace {
   private readonly map = new Map<string, Entry>();
   private readonly heap = new ExpiryHeap();
   private volatileKeys = 0;
+  private used = 0;
   /** Keys removed by expiry, lazy or active (INFO stats `expired_keys`). */
   expiredCount = 0;
   /** Called for every key removed by expiry, so hosts can log or propagate it. */
@@ -33,6 +52,11 @@ export class Keyspace {
   /** Number of keys, counting ones past their time that no lookup has removed yet (as Redis's DBSIZE). */
   get size(): number {
     return this.map.size;
+  }
+
+  /** Estimated bytes of all entries: keys, values and overheads (see `entryBytes`). */
+  get usedBytes(): number {
+    return this.used;
   }
 
   get volatileCount(): number {
@@ -75,7 +99,7 @@ export class Keyspace {
       return entry.value as TypeMap[T];
     }
     const value = create();
-    this.map.set(key, { type, value, expireAt: 0 });
+    this.insert(key, type, value);
     return value;
   }
 
@@ -92,9 +116,10 @@ export class Keyspace {
       }
       old.type = type;
       old.value = value;
+      this.account(key, old);
       return;
     }
-    this.map.set(key, { type, value, expireAt: 0 });
+    this.insert(key, type, value);
   }
 
   /** Deletes `key`; true if it existed (and had not expired). */
@@ -143,6 +168,7 @@ export class Keyspace {
     this.delete(to);
     this.map.delete(from);
     this.map.set(to, entry);
+    this.account(to, entry);
     if (entry.expireAt !== 0) this.heap.push(entry.expireAt, to);
     return true;
   }
@@ -150,7 +176,7 @@ export class Keyspace {
   /** Inserts a fully-formed entry (COPY, RESTORE), replacing any key there. */
   put(key: string, type: RedisType, value: TypeMap[RedisType], expireAt: number): void {
     this.delete(key);
-    this.map.set(key, { type, value, expireAt: 0 });
+    this.insert(key, type, value);
     if (expireAt !== 0) this.setExpire(key, expireAt);
   }
 
@@ -182,10 +208,20 @@ export class Keyspace {
     return undefined;
   }
 
+  /**
+   * Brings `key`'s share of `usedBytes` up to date after its collection changed in place. O(1); a key
+   * that is gone (deleted, or never created) needs nothing.
+   */
+  reaccount(key: string): void {
+    const entry = this.map.get(key);
+    if (entry !== undefined) this.account(key, entry);
+  }
+
   flush(): void {
     this.map.clear();
     this.heap.clear();
     this.volatileKeys = 0;
+    this.used = 0;
   }
 
   /**
@@ -214,7 +250,20 @@ export class Keyspace {
 
   private remove(key: string, entry: Entry): void {
     this.map.delete(key);
+    this.used -= entry.bytes;
     if (entry.expireAt !== 0) this.volatileKeys--;
+  }
+
+  private insert(key: string, type: RedisType, value: TypeMap[RedisType]): void {
+    const bytes = entryBytes(key, value);
+    this.map.set(key, { type, value, expireAt: 0, bytes });
+    this.used += bytes;
+  }
+
+  private account(key: string, entry: Entry): void {
+    const bytes = entryBytes(key, entry.value);
+    this.used += bytes - entry.bytes;
+    entry.bytes = bytes;
   }
 
   /** Keeps one pair per volatile key: re-arming a key at the same instant leaves duplicates that are live. */

@@ -1,3 +1,5 @@
+import { ELEMENT_OVERHEAD } from './index.ts';
+
 /**
  * A hash: field → value, both byte strings. Fields iterate in insertion order (an updated field keeps its
  * place), which is Redis's listpack order for small hashes and what HGETALL shows. Fields and values also
@@ -8,9 +10,15 @@ export class Hash {
   private readonly slots = new Map<string, number>();
   private readonly names: string[] = [];
   private readonly vals: string[] = [];
+  private used = 0;
 
   get size(): number {
     return this.names.length;
+  }
+
+  /** Estimated bytes held: every field and value, plus ELEMENT_OVERHEAD per field. */
+  get bytes(): number {
+    return this.used;
   }
 
   get(field: string): string | undefined {
@@ -26,9 +34,11 @@ export class Hash {
   set(field: string, value: string): boolean {
     const i = this.slots.get(field);
     if (i !== undefined) {
+      this.used += value.length - (this.vals[i] as string).length;
       this.vals[i] = value;
       return false;
     }
+    this.used += field.length + value.length + ELEMENT_OVERHEAD;
     this.slots.set(field, this.names.length);
     this.names.push(field);
     this.vals.push(value);
@@ -39,6 +49,7 @@ export class Hash {
   delete(field: string): boolean {
     const i = this.slots.get(field);
     if (i === undefined) return false;
+    this.used -= field.length + (this.vals[i] as string).length + ELEMENT_OVERHEAD;
     this.slots.delete(field);
     const lastName = this.names.pop() as string;
     const lastVal = this.vals.pop() as string;
@@ -82,6 +93,7 @@ export class Hash {
       copy.names.push(this.names[i] as string);
       copy.vals.push(this.vals[i] as string);
     }
+    copy.used = this.used;
     return copy;
   }
 }

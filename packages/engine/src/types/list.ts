@@ -1,3 +1,5 @@
+import { ELEMENT_OVERHEAD } from './index.ts';
+
 /**
  * A list of byte strings as a ring buffer: O(1) push and pop at both ends and O(1) access by index, so
  * LINDEX, LSET and LRANGE stay fast on long lists. The capacity is a power of two (an index wraps with a
@@ -11,6 +13,7 @@ export class List {
   private mask: number;
   private head = 0;
   private len = 0;
+  private used = 0;
 
   constructor() {
     this.buf = new Array<string>(MIN_CAPACITY).fill('');
@@ -21,6 +24,11 @@ export class List {
     return this.len;
   }
 
+  /** Estimated bytes held: every element plus ELEMENT_OVERHEAD each. */
+  get bytes(): number {
+    return this.used;
+  }
+
   /** The element at `index` (0 = head), or undefined outside 0..size-1. */
   at(index: number): string | undefined {
     if (index < 0 || index >= this.len) return undefined;
@@ -29,7 +37,9 @@ export class List {
 
   /** Replaces the element at `index`, which must be within 0..size-1. */
   set(index: number, value: string): void {
-    this.buf[(this.head + index) & this.mask] = value;
+    const slot = (this.head + index) & this.mask;
+    this.used += value.length - (this.buf[slot] as string).length;
+    this.buf[slot] = value;
   }
 
   pushFront(value: string): void {
@@ -37,20 +47,23 @@ export class List {
     this.head = (this.head - 1) & this.mask;
     this.buf[this.head] = value;
     this.len++;
+    this.used += value.length + ELEMENT_OVERHEAD;
   }
 
   pushBack(value: string): void {
     if (this.len === this.buf.length) this.resize(this.buf.length * 2);
     this.buf[(this.head + this.len) & this.mask] = value;
     this.len++;
+    this.used += value.length + ELEMENT_OVERHEAD;
   }
 
   popFront(): string | undefined {
     if (this.len === 0) return undefined;
-    const value = this.buf[this.head];
+    const value = this.buf[this.head] as string;
     this.buf[this.head] = '';
     this.head = (this.head + 1) & this.mask;
     this.len--;
+    this.used -= value.length + ELEMENT_OVERHEAD;
     this.shrinkIfSparse();
     return value;
   }
@@ -58,9 +71,10 @@ export class List {
   popBack(): string | undefined {
     if (this.len === 0) return undefined;
     const slot = (this.head + this.len - 1) & this.mask;
-    const value = this.buf[slot];
+    const value = this.buf[slot] as string;
     this.buf[slot] = '';
     this.len--;
+    this.used -= value.length + ELEMENT_OVERHEAD;
     this.shrinkIfSparse();
     return value;
   }
@@ -77,6 +91,7 @@ export class List {
     }
     buf[(this.head + index) & mask] = value;
     this.len++;
+    this.used += value.length + ELEMENT_OVERHEAD;
   }
 
   /** Index of the first element equal to `value` from the head, or -1. */
@@ -118,6 +133,7 @@ export class List {
       this.head = (head + removed) & mask;
     }
     this.len = len - removed;
+    this.used -= removed * (value.length + ELEMENT_OVERHEAD);
     this.shrinkIfSparse();
     return removed;
   }
@@ -137,7 +153,13 @@ export class List {
 
   /** Removes the first `n` elements (n ≤ size). */
   dropFront(n: number): void {
-    for (let i = 0; i < n; i++) this.buf[(this.head + i) & this.mask] = '';
+    let freed = n * ELEMENT_OVERHEAD;
+    for (let i = 0; i < n; i++) {
+      const slot = (this.head + i) & this.mask;
+      freed += (this.buf[slot] as string).length;
+      this.buf[slot] = '';
+    }
+    this.used -= freed;
     this.head = (this.head + n) & this.mask;
     this.len -= n;
     this.shrinkIfSparse();
@@ -145,7 +167,13 @@ export class List {
 
   /** Removes the last `n` elements (n ≤ size). */
   dropBack(n: number): void {
-    for (let i = this.len - n; i < this.len; i++) this.buf[(this.head + i) & this.mask] = '';
+    let freed = n * ELEMENT_OVERHEAD;
+    for (let i = this.len - n; i < this.len; i++) {
+      const slot = (this.head + i) & this.mask;
+      freed += (this.buf[slot] as string).length;
+      this.buf[slot] = '';
+    }
+    this.used -= freed;
     this.len -= n;
     this.shrinkIfSparse();
   }
@@ -160,6 +188,7 @@ export class List {
     copy.resize(capacityFor(this.len));
     for (let i = 0; i < this.len; i++) copy.buf[i] = this.buf[(this.head + i) & this.mask] as string;
     copy.len = this.len;
+    copy.used = this.used;
     return copy;
   }
 

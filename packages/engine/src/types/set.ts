@@ -1,4 +1,5 @@
 import { parseInt64 } from '../bytes.ts';
+import { ELEMENT_OVERHEAD } from './index.ts';
 
 /** Redis's default thresholds for its compact set encodings (`set-max-intset-entries`, `set-max-listpack-*`). */
 const MAX_INTSET_ENTRIES = 512;
@@ -14,9 +15,15 @@ export type SetEncoding = 'intset' | 'listpack' | 'hashtable';
 export class RSet {
   private readonly index = new Map<string, number>();
   private readonly items: string[] = [];
+  private used = 0;
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** Estimated bytes held: every member plus ELEMENT_OVERHEAD each. */
+  get bytes(): number {
+    return this.used;
   }
 
   has(member: string): boolean {
@@ -28,6 +35,7 @@ export class RSet {
     if (this.index.has(member)) return false;
     this.index.set(member, this.items.length);
     this.items.push(member);
+    this.used += member.length + ELEMENT_OVERHEAD;
     return true;
   }
 
@@ -37,6 +45,7 @@ export class RSet {
     if (i === undefined) return false;
     const last = this.items.pop() as string;
     this.index.delete(member);
+    this.used -= member.length + ELEMENT_OVERHEAD;
     if (last !== member) {
       this.items[i] = last;
       this.index.set(last, i);

@@ -15,6 +15,8 @@
  * link jumps; a link to nothing counts the members after its node.
  */
 
+import { ELEMENT_OVERHEAD } from './index.ts';
+
 /** A member's node: an opaque handle, valid until the member is removed. 0 is "none". */
 export type ZNode = number;
 
@@ -30,6 +32,8 @@ const HEADER_SIZE = LINKS + 2 * MAX_LEVEL;
 const INITIAL_SIZE = HEADER_SIZE + 24;
 /** Compaction reclaims freed records once the buffer is this big and mostly free. */
 const COMPACT_MIN = 16384;
+/** What a member accounts for besides its name: its score, a double. */
+const SCORE_BYTES = 8;
 
 /**
  * Scratch for updates, shared by all sets (commands run one at a time): the last node before the change
@@ -71,6 +75,7 @@ export class ZSet {
   private freeRecords: number[][] = [];
   private tail: ZNode = 0;
   private level = 1;
+  private used = 0;
 
   constructor() {
     this.heap[LEVEL] = MAX_LEVEL;
@@ -78,6 +83,11 @@ export class ZSet {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** Estimated bytes held: every member and its score, plus ELEMENT_OVERHEAD each. */
+  get bytes(): number {
+    return this.used;
   }
 
   /** The lowest member's node, or 0 when empty. */
@@ -131,6 +141,7 @@ export class ZSet {
     h[node + SLOT] = slot;
     this.link(node);
     this.index.set(member, node);
+    this.used += member.length + SCORE_BYTES + ELEMENT_OVERHEAD;
     return node;
   }
 
@@ -139,6 +150,7 @@ export class ZSet {
     const node = this.index.get(member);
     if (node === undefined) return false;
     this.index.delete(member);
+    this.used -= member.length + SCORE_BYTES + ELEMENT_OVERHEAD;
     this.findUpdate(node);
     this.unlink(node);
     this.release(node);
@@ -240,7 +252,9 @@ export class ZSet {
     let removed = 0;
     for (let r = start; node !== 0 && r <= end; r++) {
       const next = h[node + LINKS] as number;
-      this.index.delete(this.member(node));
+      const member = this.member(node);
+      this.index.delete(member);
+      this.used -= member.length + SCORE_BYTES + ELEMENT_OVERHEAD;
       this.unlink(node);
       this.release(node);
       removed++;
@@ -266,6 +280,7 @@ export class ZSet {
     copy.tail = this.tail;
     copy.level = this.level;
     copy.listpack = this.listpack;
+    copy.used = this.used;
     return copy;
   }
 
