@@ -9,11 +9,44 @@ import { LuaWasm } from 'wasmoon';
 export type LuaModule = LuaWasm;
 
 let loading: Promise<LuaModule> | undefined;
+/** The WASM instance's own exports, by module: wasmoon's build wraps each in an assertion shim. */
+const rawExports = new WeakMap<LuaModule, Record<string, unknown>>();
 
 /** Loads the VM once per process; every engine's Lua state lives in this one WASM instance. */
 export function loadLua(): Promise<LuaModule> {
-  loading ??= LuaWasm.initialize();
+  loading ??= instantiate();
   return loading;
+}
+
+/**
+ * wasmoon's published build is a debug build: every `module._lua_*` export goes through a wrapper that
+ * checks the runtime is ready and calls the real function with `apply`. That costs as much as the small
+ * C API functions themselves, so the instance's exports are captured while it is created (the module
+ * does not expose them) and bound directly.
+ */
+async function instantiate(): Promise<LuaModule> {
+  const wasm = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+  const original = wasm.instantiate;
+  let exports: Record<string, unknown> | undefined;
+  wasm.instantiate = async (...args: unknown[]) => {
+    const result = await original.apply(wasm, args);
+    exports ??= ('instance' in result ? result.instance : result).exports;
+    return result;
+  };
+  try {
+    const lua = await LuaWasm.initialize();
+    if (exports !== undefined) rawExports.set(lua, exports);
+    return lua;
+  } finally {
+    wasm.instantiate = original;
+  }
+}
+
+/** The part of the WebAssembly global used above (the engine's types include no DOM or Node globals). */
+interface WasmGlobal {
+  instantiate(
+    ...args: unknown[]
+  ): Promise<{ instance: { exports: Record<string, unknown> } } | { exports: Record<string, unknown> }>;
 }
 
 // Lua 5.4 constants (lua.h).
@@ -190,9 +223,10 @@ export function luaApi(lua: LuaModule): LuaApi {
   let api = apis.get(lua);
   if (api === undefined) {
     const m = lua.module as unknown as Record<string, unknown>;
+    const raw = rawExports.get(lua);
     const bound: Partial<Record<keyof LuaApi, unknown>> = {};
     for (const name of API_NAMES) {
-      const f = m[`_${name}`];
+      const f = raw?.[name] ?? m[`_${name}`];
       if (typeof f !== 'function') throw new Error(`wasmoon does not export ${name}`);
       bound[name] = f;
     }
