@@ -3,6 +3,7 @@
  * process (its file descriptors, its pending timers) is what these tests are about, so no in-process server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../packages/server/bin/redstash.js', import.meta.url));
@@ -24,6 +25,12 @@ export interface ServerProcess {
   exit: Promise<Exit>;
 }
 
+/** Servers a failed test left running are killed when the file ends, so the test process can exit. */
+const live = new Set<ChildProcess>();
+after(() => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export async function startServer(dataDir: string, fsync: 'always' | 'everysec' | 'no'): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
@@ -34,6 +41,8 @@ export async function startServer(dataDir: string, fsync: 'always' | 'everysec' 
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let out = '';
   let err = '';
   const exit = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

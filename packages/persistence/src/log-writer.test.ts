@@ -102,13 +102,15 @@ const isPending = async (promise: Promise<unknown>) => {
 };
 
 describe('appendfsync always', () => {
-  test('settle resolves only once the write is synced; the write itself is already in the file', async (t) => {
+  test('settle resolves only once the write is synced; the turn writes it first', async (t) => {
     const ctl = steeredIo();
     ctl.hold = true;
     const { e, p, log } = opened(t, 'always', ctl.io);
     e.run('SET', 'k', 'v');
     const done = p.settle(e.engine.writeSeq);
     assert.ok(done instanceof Promise);
+    assert.equal(statSync(log).size, 0, 'written at the end of the turn, not at once');
+    await tick();
     assert.equal(statSync(log).size, encodeBatch([['SET', 'k', 'v']]).length, 'written before the sync');
     assert.equal(ctl.syncs, 1);
     assert.equal(await isPending(done), true, 'not resolved while the sync runs');
@@ -118,17 +120,21 @@ describe('appendfsync always', () => {
     assert.equal(p.settle(e.engine.writeSeq), undefined);
   });
 
-  test('concurrent writers share syncs (group commit)', async (t) => {
+  test('concurrent writers share writes and syncs (group commit)', async (t) => {
     const ctl = steeredIo();
     ctl.hold = true;
     const { e, p } = opened(t, 'always', ctl.io);
     e.run('SET', 'first', '1');
     const first = p.settle(e.engine.writeSeq) as Promise<void>;
+    await tick();
+    assert.equal(ctl.syncs, 1, 'the first write is being synced');
     const rest: Promise<void>[] = [];
     for (let i = 0; i < 100; i++) {
       e.run('INCR', 'counter');
       rest.push(p.settle(e.engine.writeSeq) as Promise<void>);
     }
+    await tick();
+    assert.equal(ctl.writes, 2, 'the 100 writes of one turn are one write');
     assert.equal(ctl.syncs, 1, 'one sync in flight; the others wait for it');
     ctl.release();
     await first;
@@ -184,16 +190,20 @@ describe('appendfsync always', () => {
 
 describe('appendfsync everysec and no', () => {
   for (const policy of ['everysec', 'no'] as const)
-    test(`${policy}: settle writes at once and has nothing to wait for`, (t) => {
+    test(`${policy}: a turn's writes go out in one write before their replies, with no sync`, async (t) => {
       const ctl = steeredIo();
       const { e, p, log } = opened(t, policy, ctl.io);
       let expected = 0;
+      const replies: Promise<void>[] = [];
       for (let i = 0; i < 5; i++) {
         e.run('SET', `k${i}`, 'v');
         expected += encodeBatch([['SET', `k${i}`, 'v']]).length;
-        assert.equal(p.settle(e.engine.writeSeq), undefined);
-        assert.equal(statSync(log).size, expected);
+        replies.push(p.settle(e.engine.writeSeq) as Promise<void>);
       }
+      assert.equal(await isPending(Promise.all(replies)), false, 'released by the turn');
+      assert.equal(statSync(log).size, expected);
+      assert.equal(ctl.writes, 1);
+      assert.equal(p.settle(e.engine.writeSeq), undefined, 'already written: nothing to wait for');
       assert.equal(ctl.syncs, 0);
     });
 
@@ -209,7 +219,7 @@ describe('appendfsync everysec and no', () => {
     const ctl = steeredIo();
     const { dir, e, p } = opened(t, 'everysec', ctl.io);
     e.run('SET', 'a', '1');
-    assert.equal(p.settle(e.engine.writeSeq), undefined);
+    await p.settle(e.engine.writeSeq);
     ctl.failWrite = enospc();
     ctl.shortWrite = 5; // part of the record reaches the file, then the disk is full
     e.run('SET', 'b', '2');
@@ -319,7 +329,7 @@ describe('what is logged', () => {
   test('a block cut by a crash is dropped whole on load', async (t) => {
     const { dir, e, p, log } = await scripted(t);
     e.run('SET', 'before', '1');
-    p.settle(e.engine.writeSeq);
+    await p.settle(e.engine.writeSeq);
     const clean = statSync(log).size;
     e.run('EVAL', "redis.call('SET', 'x', '1') redis.call('SET', 'y', '2') redis.call('SET', 'z', '3')", '0');
     p.close();

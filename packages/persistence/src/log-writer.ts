@@ -7,8 +7,9 @@
  *               machine loses at most about a second, a crash of the process loses nothing.
  * - `no`:       written to the OS before the reply; the OS decides when it reaches the disk.
  *
- * Batches are buffered as they are produced and written with one `write` per request (`settle`) or per
- * event-loop turn, whichever comes first.
+ * Batches are buffered as they are produced and written once per event-loop turn, after the turn's
+ * requests have run and before any of their replies go out (`settle` returns a promise for that), as
+ * Redis writes its AOF buffer once per loop before it answers: one `write` serves every client of the turn.
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
 import type { Argv } from '@redstash/engine';
@@ -54,6 +55,8 @@ export class LogWriter {
   private syncedSeq = 0;
   private syncing = false;
   private waiters: Waiter[] = [];
+  /** Replies waiting for this turn's write. */
+  private writeWaiters: Waiter[] = [];
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private failed: ErrorReply | undefined;
@@ -86,11 +89,23 @@ export class LogWriter {
     this.appendedSeq = seq;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
+      setImmediate(() => this.flushTurn());
     }
+  }
+
+  /** The turn's write: everything buffered, then the replies that waited for it are released. */
+  private flushTurn(): void {
+    this.flushScheduled = false;
+    const ok = this.flush();
+    const waiting = this.writeWaiters;
+    if (waiting.length === 0) return;
+    this.writeWaiters = [];
+    for (const w of waiting) {
+      if (!ok) w.reject(this.failed);
+      else if (this.policy !== 'always' || this.syncedSeq >= w.seq) w.resolve();
+      else this.waiters.push(w);
+    }
+    if (this.waiters.length > 0) this.sync();
   }
 
   /** Writes what is buffered to the OS. Returns false (and reports) when the write failed. */
@@ -120,8 +135,14 @@ export class LogWriter {
    * Called before answering a request whose writes reached `seq`: writes them out, and under `always`
    * returns a promise that resolves once they are synced (rejects if they cannot be written).
    */
-  settle(seq: number): Promise<void> | undefined {
-    if (!this.flush()) return Promise.reject(this.failed);
+  settle(writeSeq: number): Promise<void> | undefined {
+    if (this.failed !== undefined && !this.flush()) return Promise.reject(this.failed);
+    // Writes that never reached the log (none today) must not be waited for.
+    const seq = Math.min(writeSeq, this.appendedSeq);
+    if (seq > this.writtenSeq) {
+      // Not written yet: it will be at the end of this turn, with every other request's writes.
+      return new Promise<void>((resolve, reject) => this.writeWaiters.push({ seq, resolve, reject }));
+    }
     if (this.policy !== 'always' || this.syncedSeq >= seq) return undefined;
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ seq, resolve, reject });
@@ -193,8 +214,9 @@ export class LogWriter {
     } finally {
       closeSync(this.fd);
     }
-    for (const w of this.waiters) w.resolve();
+    for (const w of [...this.waiters, ...this.writeWaiters]) w.resolve();
     this.waiters = [];
+    this.writeWaiters = [];
   }
 
   private setFailed(err: ErrorReply | undefined): void {

@@ -60,7 +60,7 @@ const DEFAULT_REWRITE_MIN_SIZE = 64 * 1024 * 1024;
 
 export class Persistence implements PersistenceControl {
   readonly dir: string;
-  private readonly dataDir: string;
+  readonly dataDir: string;
   private readonly engine: Engine;
   private readonly logger: PersistenceLogger | undefined;
   private manifest: Manifest;

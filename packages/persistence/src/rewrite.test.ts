@@ -207,20 +207,20 @@ describe('rewriting the log', () => {
       autoRewritePercentage: 100,
     });
     for (let i = 0; i < 10; i++) a.run('SET', `k${i}`, 'v'.repeat(50));
-    p.settle(a.engine.writeSeq);
+    await p.settle(a.engine.writeSeq);
     assert.equal(p.checkAutoRewrite(), false, 'below the minimum size');
     for (let i = 0; i < 30; i++) a.run('SET', `k${i}`, 'v'.repeat(50));
-    p.settle(a.engine.writeSeq);
+    await p.settle(a.engine.writeSeq);
     assert.equal(p.checkAutoRewrite(), true);
     await p.rewriteDone();
     const base = p.info().aof_base_size as number;
     assert.ok(base > 2_000, `base of ${base} bytes`);
     // Logs under 100 % of the base: no rewrite; over it: one.
     for (let i = 0; i < 10; i++) a.run('SET', `k${i}`, 'w'.repeat(50));
-    p.settle(a.engine.writeSeq);
+    await p.settle(a.engine.writeSeq);
     assert.equal(p.checkAutoRewrite(), false, 'the log is smaller than the base');
     for (let round = 0; round < 3; round++) for (let i = 0; i < 30; i++) a.run('SET', `k${i}`, 'x'.repeat(50));
-    p.settle(a.engine.writeSeq);
+    await p.settle(a.engine.writeSeq);
     assert.equal(p.checkAutoRewrite(), true);
     await p.rewriteDone();
     assert.equal(readManifest(join(dir, 'aof'))?.base, 'base.3.aof');
@@ -232,7 +232,7 @@ describe('rewriting the log', () => {
     const a = createTestEngine();
     const p = Persistence.open(a.engine, { dataDir: dir, fsync: 'no', autoRewriteMinSize: 100 });
     for (let i = 0; i < 10; i++) a.run('SET', `k${i}`, 'v'.repeat(20));
-    p.settle(a.engine.writeSeq);
+    await p.settle(a.engine.writeSeq);
     const deadline = Date.now() + 3_000;
     while (readManifest(join(dir, 'aof'))?.base === null && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, Engine, loadLua } from '@redstash/engine';
-import { type FsyncPolicy, Persistence } from '@redstash/persistence';
+import { FSYNC_POLICIES, type FsyncPolicy, Persistence } from '@redstash/persistence';
 import { createRestHandler, type RestLogger, tokenAuthenticator } from '@redstash/rest';
 import { publicUrl } from './env-block.ts';
 
@@ -71,6 +71,55 @@ function processInfo(section: string): Record<string, string | number> | undefin
   return undefined;
 }
 
+/** Redis's memory units for CONFIG SET (`64mb`, `1gb`, plain bytes). */
+function parseMemory(text: string): number | undefined {
+  const m = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
+  if (m === null) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const scale: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1 << 20, g: 1e9, gb: 1 << 30 };
+  return Number(m[1]) * (scale[unit] as number);
+}
+
+/** The durability parameters CONFIG GET/SET see, as Redis names them. */
+function registerPersistenceConfig(engine: Engine, persistence: Persistence | undefined): void {
+  if (engine.config.get('appendonly') !== undefined) return; // an engine given by the caller, already set up
+  engine.registerConfig({ name: 'appendonly', get: () => (persistence === undefined ? 'no' : 'yes') });
+  engine.registerConfig({ name: 'dir', get: () => (persistence === undefined ? '' : persistence.dataDir) });
+  if (persistence === undefined) return;
+  engine.registerConfig({
+    name: 'appendfsync',
+    get: () => persistence.fsync,
+    set: (value) => {
+      const policy = value.toLowerCase();
+      if (!(FSYNC_POLICIES as readonly string[]).includes(policy))
+        return 'argument(s) must be one of the following: always, everysec, no';
+      persistence.fsync = policy as FsyncPolicy;
+      return undefined;
+    },
+  });
+  engine.registerConfig({
+    name: 'auto-aof-rewrite-percentage',
+    get: () => String(persistence.autoRewritePercentage),
+    set: (value) => {
+      if (!/^-?[0-9]+$/.test(value)) return "argument couldn't be parsed into an integer";
+      const n = Number(value);
+      if (n < 0 || n > 2147483647) return 'argument must be between 0 and 2147483647 inclusive';
+      persistence.autoRewritePercentage = n;
+      return undefined;
+    },
+  });
+  engine.registerConfig({
+    name: 'auto-aof-rewrite-min-size',
+    get: () => String(persistence.autoRewriteMinSize),
+    set: (value) => {
+      const n = parseMemory(value);
+      if (n === undefined) return 'argument must be a memory value';
+      persistence.autoRewriteMinSize = n;
+      return undefined;
+    },
+  });
+}
+
 /** `redis.log` from scripts, at the pino level matching Redis's (debug, verbose, notice, warning). */
 function scriptLog(logger: AppLogger | undefined, level: number, message: string): void {
   if (logger === undefined) return;
@@ -100,6 +149,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const { records, keys, ms, tornBytes } = persistence.loaded;
     logger?.info({ records, keys, ms: Math.round(ms), tornBytes, fsync: options.persistence.fsync }, 'data loaded');
   }
+  registerPersistenceConfig(engine, persistence);
   const durable = persistence?.settle;
   const handler = createRestHandler({
     authenticate: tokenAuthenticator({
