@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { writeSection } from '../results-readme.ts';
 
 const DURATION_S = 4;
 /** Rounds alternate the servers; each figure is a server's best round, which filters out noise from other load. */
@@ -173,11 +174,10 @@ const table = [
       `${r.redstashCpuMicrosPerRequest} | ${r.capacityRatio} |`,
   ),
 ].join('\n');
-writeFileSync(
+writeSection(
   `${RESULTS}README.md`,
-  `# Benchmark results
-
-## REST (\`npm run bench:rest\`)
+  '## REST',
+  `## REST (\`npm run bench:rest\`)
 
 Latest run: ${day}, commit \`${report.commit.slice(0, 12)}\`, ${machine.cpu} × ${machine.cpus}, Node ${machine.node}.
 autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per scenario after a ${WARMUP_S} s warm-up, best of ${ROUNDS}
