@@ -6,6 +6,7 @@
  * both servers. A seeded generator makes every run load the same bytes.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { seededRandom } from '@redstash/engine/testing';
 import { encodeCommand } from '@redstash/persistence';
 
 /** Share of the keys of each aggregate type; the rest are strings. */
@@ -25,20 +26,8 @@ export interface Dataset {
   elementsPerAggregate: number;
 }
 
-/** mulberry32: small, fast, and the same sequence on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function writeCommandLog(path: string, keys: number): Dataset {
-  const random = seeded(20261126);
+  const random = seededRandom(20261126);
   // Values are random windows of one random pool: as varied as needed, without a random call per byte.
   let pool = '';
   for (let i = 0; i < POOL_BYTES; i++) pool += ALPHABET[Math.floor(random() * ALPHABET.length)];

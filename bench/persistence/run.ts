@@ -18,11 +18,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REDIS_MISSING } from '../../test/support/redis-server.ts';
+import { describeMachine } from '../machine.ts';
 import type { ProfileSummary, SelfTime } from '../ratelimit/profile.ts';
 import { writeSection } from '../results-readme.ts';
 import { writeCommandLog } from './dataset.ts';
@@ -238,11 +239,7 @@ try {
   const date = new Date();
   const day = date.toISOString().slice(0, 10);
   const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cpus: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    platform: `${process.platform} ${process.arch}`,
-    node: process.version,
+    ...describeMachine(),
     loadAverage1mBefore: loadBefore,
     loadAverage1mAfter: round(loadavg()[0] ?? 0, 2),
   };

@@ -16,13 +16,14 @@
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import { REDIS_MISSING, type RedisServer, startRedisServer } from '../../test/support/redis-server.ts';
 import type { RespClient } from '../../test/support/resp-client.ts';
+import { describeMachine } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 import { benchEngine, benchRedisResp, type PassFigures, type RedisFigures } from './in-engine.ts';
 import { type ProfileSummary, type SelfTime, summarizeProfile } from './profile.ts';
@@ -296,11 +297,7 @@ const profile = missed || forceProfile ? await profileRedstash() : null;
 const date = new Date();
 const day = date.toISOString().slice(0, 10);
 const machine = {
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cpus: cpus().length,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  platform: `${process.platform} ${process.arch}`,
-  node: process.version,
+  ...describeMachine(),
   loadAverage1mBefore: loadBefore[0],
   loadAverage1mAfter: round(loadavg()[0] ?? 0, 2),
 };

@@ -12,9 +12,9 @@
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { describeMachine } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 
 const DURATION_S = 4;
@@ -144,11 +144,7 @@ const rows = SCENARIOS.map((s) => {
 const date = new Date();
 const day = date.toISOString().slice(0, 10);
 const machine = {
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cpus: cpus().length,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  platform: `${process.platform} ${process.arch}`,
-  node: process.version,
+  ...describeMachine(),
 };
 const report = {
   date: date.toISOString(),

@@ -5,6 +5,7 @@
  * round's keys back and checks them against that history.
  */
 import assert from 'node:assert/strict';
+import { seededRandom } from '@redstash/engine/testing';
 import { rest } from './server-process.ts';
 
 export type Op =
@@ -36,17 +37,8 @@ export interface Ticks {
 export const COUNTERS = 3;
 export const LISTS = 2;
 
-/** mulberry32: small, seedable, good enough to pick operations and kill times. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness to pick operations and kill times: the engine's mulberry32. */
+export const prng = seededRandom;
 
 function makeOp(rand: () => number, prefix: string, writer: number, i: number): Op {
   const r = rand();
