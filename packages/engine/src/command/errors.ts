@@ -193,3 +193,36 @@ export const subcommandSyntax = (sub: string, container: string) =>
       `ERR unknown subcommand or wrong number of arguments for '${cstr(sub)}'. Try ${container.toUpperCase()} HELP.`,
     ),
   );
+// Bitmap: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD
+export const BIT_OFFSET = e('ERR bit offset is not an integer or out of range');
+export const BIT_VALUE = e('ERR bit is not an integer or out of range');
+export const BITPOS_BIT = e('ERR The bit argument must be 1 or 0.');
+export const BITOP_NOT_ONE_KEY = e('ERR BITOP NOT must be called with a single source key.');
+export const bitopTwoKeys = (op: string) => e(`ERR BITOP ${op} must be called with at least two source keys.`);
+export const BITFIELD_TYPE = e(
+  'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+);
+export const BITFIELD_OVERFLOW = e('ERR Invalid OVERFLOW type specified');
+export const BITFIELD_RO_GET_ONLY = e('ERR BITFIELD_RO only supports the GET subcommand');
+
+// HyperLogLog
+export const NOT_HLL = e('WRONGTYPE Key is not a valid HyperLogLog string value.');
+export const CORRUPT_HLL = e('INVALIDOBJ Corrupted HLL object detected');
+
+// Geo
+export const geoInvalidPair = (lon: string, lat: string) => e(`ERR invalid longitude,latitude pair ${lon},${lat}`);
+export const GEO_UNIT = e('ERR unsupported unit provided. please use M, KM, FT, MI');
+export const GEO_NEED_RADIUS = e('ERR need numeric radius');
+export const GEO_NEGATIVE_RADIUS = e('ERR radius cannot be negative');
+export const GEO_NEED_WIDTH = e('ERR need numeric width');
+export const GEO_NEED_HEIGHT = e('ERR need numeric height');
+export const GEO_NEGATIVE_BOX = e('ERR height or width cannot be negative');
+export const GEO_MEMBER_UNDECODABLE = e('ERR could not decode requested zset member');
+export const GEO_COUNT_POSITIVE = e('ERR COUNT must be > 0');
+export const GEO_ANY_NEEDS_COUNT = e('ERR the ANY argument requires COUNT argument');
+export const geoStoreIncompatible = (what: string) =>
+  e(`ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
+export const geoNeedFrom = (name: string) =>
+  e(oneLine(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cstr(name)}`));
+export const geoNeedBy = (name: string) =>
+  e(oneLine(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${cstr(name)}`));

@@ -1,9 +1,12 @@
 /** Every command module, by Valkey's group name. Adding a family is one line here. */
 import type { CommandDef } from '../command/table.ts';
+import { bitmapCommands } from './bitmap.ts';
 import { configCommands } from './config.ts';
 import { connectionCommands } from './connection.ts';
 import { genericCommands } from './generic.ts';
+import { geoCommands } from './geo.ts';
 import { hashCommands } from './hash.ts';
+import { hyperloglogCommands } from './hyperloglog.ts';
 import { listCommands } from './list.ts';
 import { persistenceCommands } from './persistence.ts';
 import { scriptingCommands } from './scripting.ts';
@@ -20,10 +23,13 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['list', listCommands],
   ['set', setCommands],
   ['sorted_set', sortedSetCommands],
+  ['geo', geoCommands],
+  ['hyperloglog', hyperloglogCommands],
   ['transactions', transactionCommands],
   ['scripting', scriptingCommands],
   ['connection', connectionCommands],
   ['server', serverCommands],
   ['server', persistenceCommands],
   ['server', configCommands],
+  ['bitmap', bitmapCommands],
 ];
