@@ -20,6 +20,7 @@ import { type ConfigParam, ConfigRegistry } from './commands/config.ts';
 import { allCommands } from './commands/index.ts';
 import { REDIS_VERSION } from './commands/server.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
+import { PubSub } from './pubsub/registry.ts';
 import { ErrorReply, type Reply } from './reply.ts';
 import type { ScriptRun } from './scripting/lua-vm.ts';
 import type { LuaModule } from './scripting/lua-wasm.ts';
@@ -78,6 +79,8 @@ export class Engine {
   readonly stats: EngineStats = { commands: 0, writes: 0, startedAt: 0 };
   /** CONFIG GET/SET parameters; hosts add theirs with `registerConfig`. */
   readonly config = new ConfigRegistry();
+  /** Pub/sub subscriptions; hosts subscribe their streams here and PUBLISH delivers synchronously. */
+  readonly pubsub = new PubSub();
   /** Bumped once per top-level command that wrote: the `upstash-sync-token`. */
   writeSeq = 0;
   onPropagate: PropagateListener | undefined;
@@ -119,11 +122,16 @@ export class Engine {
         if (this.overrides === null) this.overrides = [];
         this.overrides.push(argv);
       },
+      unchanged: () => {
+        // No effects recorded, and none will be: nothing is logged and no WATCH is dirtied.
+        this.overrides = [];
+      },
       call: (argv) => this.run(this.ctx.client, argv),
       watch: (key) => this.watch(this.ctx.client, key),
       unwatch: () => this.unwatch(this.ctx.client),
       scripting: null,
       persistence: null,
+      pubsub: this.pubsub,
       config: this.config,
     };
     this.scripting = options.lua === undefined ? null : this.createScripting(options, options.lua);
@@ -325,7 +333,8 @@ export class Engine {
         if (this.overrides === null) this.batch.push(argv);
         else for (const o of this.overrides as Argv[]) this.batch.push(o);
       }
-      if (this.watchers.size > 0) this.touchWatched(r.def, argv);
+      const effects = this.overrides as Argv[] | null;
+      if (this.watchers.size > 0 && (effects === null || effects.length > 0)) this.touchWatched(r.def, argv);
     }
     this.overrides = saved;
     return reply;

@@ -23,7 +23,7 @@ export const BAD_RESPONSE_FORMAT = e("ERR unsupported Upstash-Response-Format he
 export const RESP2_WITH_BASE64 = e('ERR Upstash-Response-Format resp2 can not be used with Upstash-Encoding base64');
 export const RESP2_MULTI_EXEC = e('ERR Upstash-Response-Format resp2 is not supported on /multi-exec');
 export const STREAMING_UNSUPPORTED = e(
-  'ERR SUBSCRIBE, PSUBSCRIBE and MONITOR over REST (server-sent events) are not supported by this server yet',
+  'ERR MONITOR over REST (server-sent events) is not supported by this server yet',
 );
 export const INTERNAL = e('ERR internal server error');
 

@@ -7,13 +7,14 @@
  * closures per request), header lists are literal arrays, and each answer is one `res.end`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Argv, type Client, ErrorReply, fromBuffer, type Reply } from '@redstash/engine';
+import { type Argv, type Client, ErrorReply, errors, fromBuffer, type Reply } from '@redstash/engine';
 import { type Authenticate, bearerToken, type Grant } from './auth.ts';
 import { parseJson, toArgv } from './body.ts';
 import * as H from './errors.ts';
 import { jsonError, jsonResult, jsonResults } from './json.ts';
 import { resp2 } from './resp2.ts';
-import { appendQueryArgs, pathArgs, queryToken } from './url.ts';
+import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_MAX_STREAM_BUFFER, openStream, type StreamOptions } from './sse.ts';
+import { appendQueryArgs, pathArgs, percentDecode, queryToken } from './url.ts';
 
 /** Upstash's current Free and Pay-as-you-go limit (`db_max_request_size`). */
 export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -29,6 +30,10 @@ export interface RestHandlerOptions {
   authenticate: Authenticate;
   maxRequestBytes?: number | undefined;
   logger?: RestLogger | undefined;
+  /** How often an idle pub/sub stream sends an SSE comment, so proxies keep it open (0: never). */
+  streamKeepAliveMs?: number | undefined;
+  /** A pub/sub stream whose unsent output exceeds this many bytes is dropped (its reader is too slow). */
+  maxStreamBufferBytes?: number | undefined;
 }
 
 export type RestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -62,7 +67,7 @@ const READ_WRITE = { readonly: false };
 const READ_ONLY = { readonly: true };
 /** The commands that open or close a transaction: inside /multi-exec the request body is the transaction. */
 const TX_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch']);
-/** Path-style names that are SSE streams on Upstash (a later feature here), not commands. */
+/** Path-style names that are SSE streams on Upstash, not commands (SUBSCRIBE/PSUBSCRIBE are served first). */
 const STREAMS = new Set(['subscribe', 'psubscribe', 'monitor']);
 
 /** A request in progress: what routing learned from its head, and its body as it arrives. */
@@ -151,11 +156,18 @@ class Rest {
   readonly maxRequestBytes: number;
   private readonly authenticate: Authenticate;
   private readonly logger: RestLogger | undefined;
+  private readonly streams: StreamOptions;
 
   constructor(options: RestHandlerOptions) {
     this.authenticate = options.authenticate;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.logger = options.logger;
+    const logger = this.logger;
+    this.streams = {
+      keepAliveMs: options.streamKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+      maxBufferedBytes: options.maxStreamBufferBytes ?? DEFAULT_MAX_STREAM_BUFFER,
+      warn: logger === undefined ? undefined : (obj, msg) => logger.warn(obj, msg),
+    };
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -241,6 +253,7 @@ class Rest {
         return;
       }
       const grant = ex.grant as Grant;
+      if (ex.route === PATH && this.stream(ex)) return;
       const before = grant.engine.writeSeq;
       let result: Reply | Reply[];
       if (ex.route === COMMAND) result = this.command(ex, body);
@@ -283,6 +296,26 @@ class Rest {
     const argv = toArgv(value);
     if (argv instanceof ErrorReply) return argv;
     return run(ex, argv);
+  }
+
+  /**
+   * `/subscribe/<channel>` and `/psubscribe/<pattern>`: the rest of the path, percent-decoded, is the name
+   * (the client does not encode it, so a `/` in it arrives as a path separator). The request body (`[]`) is
+   * ignored. Any token may subscribe: it reads nothing from the keyspace. True when the request was answered.
+   */
+  private stream(ex: Exchange): boolean {
+    const path = ex.path;
+    const slash = path.indexOf('/', 1);
+    const head = (slash < 0 ? path.slice(1) : path.slice(1, slash)).toLowerCase();
+    if (head !== 'subscribe' && head !== 'psubscribe') return false;
+    const engine = (ex.grant as Grant).engine;
+    const name = slash < 0 ? undefined : percentDecode(path.slice(slash + 1));
+    if (name === undefined) {
+      this.answerOne(ex, slash < 0 ? errors.arity(head) : H.BAD_PERCENT_ENCODING);
+      return true;
+    }
+    openStream(ex.res, engine, head, name, String(engine.writeSeq), this.streams);
+    return true;
   }
 
   private pathStyle(ex: Exchange, body: Buffer): Reply {

@@ -42,6 +42,11 @@ export interface Ctx {
    * PEXPIREAT, SPOP becomes SREM). Called zero times, the command is logged as sent.
    */
   propagate(argv: Argv): void;
+  /**
+   * Says a write command changed nothing this time (SORT without STORE, a no-op): it is not logged, does
+   * not move the sync token and dirties no WATCH, as Redis does when `server.dirty` did not move.
+   */
+  unchanged(): void;
   /** Adds `key` to the client's WATCH set (optimistic locking for EXEC). */
   watch(key: string): void;
   /** Forgets every key the client watches (EXEC, DISCARD, UNWATCH, disconnect). */
@@ -52,6 +57,8 @@ export interface Ctx {
   scripting: Scripting | null;
   /** The host's persistence (SAVE, BGSAVE, …); null when running in memory only. */
   persistence: import('../engine.ts').PersistenceControl | null;
+  /** Channel and pattern subscriptions; PUBLISH delivers to them synchronously. */
+  pubsub: import('../pubsub/registry.ts').PubSub;
   /** The parameters CONFIG GET and SET reach, registered by the host (and the engine's own). */
   config: import('../commands/config.ts').ConfigRegistry;
 }

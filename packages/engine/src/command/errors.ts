@@ -226,3 +226,18 @@ export const geoNeedFrom = (name: string) =>
   e(oneLine(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cstr(name)}`));
 export const geoNeedBy = (name: string) =>
   e(oneLine(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${cstr(name)}`));
+
+// SORT, OBJECT, WAIT/WAITAOF, SELECT/SWAPDB
+export const SORT_SCORE = e("ERR One or more scores can't be converted into double");
+export const NO_LFU = e(
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+export const NO_LRU = e(
+  'ERR An LRU maxmemory policy is not selected, access time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+export const TIMEOUT_NOT_INTEGER = e('ERR timeout is not an integer or out of range');
+export const TIMEOUT_NEGATIVE = e('ERR timeout is negative');
+export const WAITAOF_NO_AOF = e('ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.');
+export const DB_INVALID_FIRST = e('ERR invalid first DB index');
+export const DB_INVALID_SECOND = e('ERR invalid second DB index');
+export const DB_OUT_OF_RANGE = e('ERR DB index is out of range');

@@ -8,10 +8,13 @@ import { geoCommands } from './geo.ts';
 import { hashCommands } from './hash.ts';
 import { hyperloglogCommands } from './hyperloglog.ts';
 import { listCommands } from './list.ts';
+import { objectCommands, selectCommands, swapdbCommands } from './object.ts';
 import { persistenceCommands } from './persistence.ts';
+import { pubsubCommands } from './pubsub.ts';
 import { scriptingCommands } from './scripting.ts';
 import { serverCommands } from './server.ts';
 import { setCommands } from './set.ts';
+import { sortCommands } from './sort.ts';
 import { sortedSetCommands } from './sorted-set/index.ts';
 import { stringCommands } from './string.ts';
 import { transactionCommands } from './transactions.ts';
@@ -32,4 +35,9 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['server', persistenceCommands],
   ['server', configCommands],
   ['bitmap', bitmapCommands],
+  ['generic', sortCommands],
+  ['generic', objectCommands],
+  ['connection', selectCommands],
+  ['server', swapdbCommands],
+  ['pubsub', pubsubCommands],
 ];
