@@ -20,6 +20,7 @@ import { type ConfigParam, ConfigRegistry } from './commands/config.ts';
 import { allCommands } from './commands/index.ts';
 import { REDIS_VERSION } from './commands/server.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
+import { Monitors, UNKNOWN_ADDR } from './monitor.ts';
 import { PubSub } from './pubsub/registry.ts';
 import { ErrorReply, type Reply } from './reply.ts';
 import type { ScriptRun } from './scripting/lua-vm.ts';
@@ -81,6 +82,8 @@ export class Engine {
   readonly config = new ConfigRegistry();
   /** Pub/sub subscriptions; hosts subscribe their streams here and PUBLISH delivers synchronously. */
   readonly pubsub = new PubSub();
+  /** MONITOR listeners; each sees every command the engine runs, as Redis's MONITOR line. */
+  readonly monitors = new Monitors();
   /** Bumped once per top-level command that wrote: the `upstash-sync-token`. */
   writeSeq = 0;
   onPropagate: PropagateListener | undefined;
@@ -213,9 +216,11 @@ export class Engine {
     });
   }
 
-  createClient(options: { readonly?: boolean; name?: string } = {}): Client {
+  /** `addr` is the `ip:port` MONITOR shows for the client's commands. */
+  createClient(options: { readonly?: boolean; name?: string; addr?: string } = {}): Client {
     return {
       id: nextClientId++,
+      addr: options.addr ?? UNKNOWN_ADDR,
       readonly: options.readonly ?? false,
       name: options.name ?? '',
       multi: null,
@@ -291,7 +296,22 @@ export class Engine {
     if (r instanceof ErrorReply) return this.refuse(client, argv, r);
     const refusal = admit(client, r, argv, this.admission);
     if (refusal !== undefined) return refusal instanceof ErrorReply ? this.refuse(client, argv, refusal) : refusal;
+    if (this.monitors.active) return this.executeMonitored(r, argv, client.addr);
     return this.execute(r, argv);
+  }
+
+  /**
+   * As Redis: a command is shown once it has run (refused ones never are), admin commands never, and
+   * skip_monitor ones (EVAL, FCALL…) before they run, so the commands of their scripts follow them.
+   */
+  private executeMonitored(r: Resolved, argv: Argv, addr: string | null): Reply {
+    const flags = r.def.flags;
+    if (flags.includes('admin')) return this.execute(r, argv);
+    const before = flags.includes('skip_monitor');
+    if (before) this.monitors.feed(this.clock.now(), 0, addr, argv);
+    const reply = this.execute(r, argv);
+    if (!before) this.monitors.feed(this.clock.now(), 0, addr, argv);
+    return reply;
   }
 
   /** `redis.call` from a running script: the script rules replace MULTI, and errors come back as replies. */
@@ -303,7 +323,7 @@ export class Engine {
     const outer = this.propagating;
     this.propagating = (run.repl & 1) !== 0;
     try {
-      return this.execute(r, argv);
+      return this.monitors.active ? this.executeMonitored(r, argv, null) : this.execute(r, argv);
     } finally {
       this.propagating = outer;
     }

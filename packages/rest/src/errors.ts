@@ -22,9 +22,6 @@ export const BAD_ENCODING = e("ERR unsupported Upstash-Encoding header (only 'ba
 export const BAD_RESPONSE_FORMAT = e("ERR unsupported Upstash-Response-Format header (use 'json' or 'resp2')");
 export const RESP2_WITH_BASE64 = e('ERR Upstash-Response-Format resp2 can not be used with Upstash-Encoding base64');
 export const RESP2_MULTI_EXEC = e('ERR Upstash-Response-Format resp2 is not supported on /multi-exec');
-export const STREAMING_UNSUPPORTED = e(
-  'ERR MONITOR over REST (server-sent events) is not supported by this server yet',
-);
 export const INTERNAL = e('ERR internal server error');
 
 /** JSON `null`, objects and arrays have no Redis string form: refuse them rather than guess one. */

@@ -233,12 +233,16 @@ describe('path style', () => {
     assert.deepEqual((await call('/set/raw/y?NX', { method: 'PUT' })).json, { result: null });
   });
 
-  test('monitor is refused clearly for now (subscribe streams are in test/clients/pubsub.test.ts)', async () => {
-    for (const path of ['/MONITOR', '/monitor']) {
-      const r = await call(path, { body: '[]' });
-      assert.equal(r.status, 400);
-      assert.match((r.json as { error: string }).error, /not supported/);
-    }
+  test('monitor needs the full-access token and no arguments (streams are in test/rest/monitor.test.ts)', async () => {
+    const denied = await call('/monitor', { body: '[]', token: RO });
+    assert.equal(denied.status, 400);
+    assert.deepEqual(denied.json, {
+      error: "NOPERM this user has no permissions to run the 'monitor' command or its subcommand",
+    });
+    const extra = await call('/MONITOR/x', { body: '[]' });
+    assert.equal(extra.status, 400);
+    assert.deepEqual(extra.json, { error: "ERR wrong number of arguments for 'monitor' command" });
+    assert.equal(engine.monitors.size, 0);
   });
 });
 

@@ -13,7 +13,13 @@ import { parseJson, toArgv } from './body.ts';
 import * as H from './errors.ts';
 import { jsonError, jsonResult, jsonResults } from './json.ts';
 import { resp2 } from './resp2.ts';
-import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_MAX_STREAM_BUFFER, openStream, type StreamOptions } from './sse.ts';
+import {
+  DEFAULT_KEEP_ALIVE_MS,
+  DEFAULT_MAX_STREAM_BUFFER,
+  openMonitorStream,
+  openStream,
+  type StreamOptions,
+} from './sse.ts';
 import { appendQueryArgs, pathArgs, percentDecode, queryToken } from './url.ts';
 
 /** Upstash's current Free and Pay-as-you-go limit (`db_max_request_size`). */
@@ -67,8 +73,6 @@ const READ_WRITE = { readonly: false };
 const READ_ONLY = { readonly: true };
 /** The commands that open or close a transaction: inside /multi-exec the request body is the transaction. */
 const TX_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch']);
-/** Path-style names that are SSE streams on Upstash, not commands (SUBSCRIBE/PSUBSCRIBE are served first). */
-const STREAMS = new Set(['subscribe', 'psubscribe', 'monitor']);
 
 /** A request in progress: what routing learned from its head, and its body as it arrives. */
 class Exchange {
@@ -301,12 +305,15 @@ class Rest {
   /**
    * `/subscribe/<channel>` and `/psubscribe/<pattern>`: the rest of the path, percent-decoded, is the name
    * (the client does not encode it, so a `/` in it arrives as a path separator). The request body (`[]`) is
-   * ignored. Any token may subscribe: it reads nothing from the keyspace. True when the request was answered.
+   * ignored. Any token may subscribe: it reads nothing from the keyspace. `/monitor` streams every command
+   * run; it shows other clients' arguments, so (the spec being silent) only a full-access token may open
+   * it. True when the request was answered.
    */
   private stream(ex: Exchange): boolean {
     const path = ex.path;
     const slash = path.indexOf('/', 1);
     const head = (slash < 0 ? path.slice(1) : path.slice(1, slash)).toLowerCase();
+    if (head === 'monitor') return this.monitor(ex, slash < 0 || slash === path.length - 1);
     if (head !== 'subscribe' && head !== 'psubscribe') return false;
     const engine = (ex.grant as Grant).engine;
     const name = slash < 0 ? undefined : percentDecode(path.slice(slash + 1));
@@ -318,11 +325,17 @@ class Rest {
     return true;
   }
 
+  private monitor(ex: Exchange, bare: boolean): boolean {
+    const grant = ex.grant as Grant;
+    if (!bare) this.answerOne(ex, errors.arity('monitor'));
+    else if (grant.readonly) this.answerOne(ex, errors.noPermission('monitor'));
+    else openMonitorStream(ex.res, grant.engine, String(grant.engine.writeSeq), this.streams);
+    return true;
+  }
+
   private pathStyle(ex: Exchange, body: Buffer): Reply {
     const argv = pathArgs(ex.path);
     if (argv === undefined) return H.BAD_PERCENT_ENCODING;
-    const name = argv[0] as string;
-    if (name.length <= 10 && STREAMS.has(name.toLowerCase())) return H.STREAMING_UNSUPPORTED;
     // An empty POST body adds no argument, so `POST /incr/k` works as `GET /incr/k` does.
     if (body.length > 0 && (ex.req.method === 'POST' || ex.req.method === 'PUT')) argv.push(fromBuffer(body));
     if (ex.query.length > 0 && !appendQueryArgs(ex.query, argv)) return H.BAD_PERCENT_ENCODING;

@@ -49,7 +49,7 @@ class Stream {
     if (buffered > this.options.maxBufferedBytes) {
       this.options.warn?.(
         { buffered, limit: this.options.maxBufferedBytes },
-        'dropped a pub/sub stream: the client is not reading fast enough',
+        'dropped an event stream (pub/sub or monitor): the client is not reading fast enough',
       );
       this.close();
       this.res.destroy();
@@ -77,6 +77,36 @@ export function openStream(
   syncToken: string,
   options: StreamOptions,
 ): void {
+  const stream = begin(res, syncToken, options);
+  // Subscribe before confirming, so a message published right after the client sees the confirmation
+  // is not lost.
+  stream.unsubscribe =
+    kind === 'subscribe'
+      ? engine.pubsub.subscribe(name, (_kind, channel, message) => stream.send(event(`message,${channel},${message}`)))
+      : engine.pubsub.psubscribe(name, (_kind, channel, message) =>
+          stream.send(event(`pmessage,${name},${channel},${message}`)),
+        );
+  stream.send(event(`${kind},${name},1`));
+  keepAlive(stream, options);
+}
+
+/**
+ * MONITOR as Upstash serves it: `data: "OK"`, then one `data: <monitor line>` per command the engine runs
+ * (lines are escaped ASCII, so one event each). Ends as a subscribe stream does.
+ */
+export function openMonitorStream(
+  res: ServerResponse,
+  engine: Engine,
+  syncToken: string,
+  options: StreamOptions,
+): void {
+  const stream = begin(res, syncToken, options);
+  stream.unsubscribe = engine.monitors.add((line) => stream.send(`data: ${line}\n\n`));
+  stream.send('data: "OK"\n\n');
+  keepAlive(stream, options);
+}
+
+function begin(res: ServerResponse, syncToken: string, options: StreamOptions): Stream {
   const stream = new Stream(res, options);
   res.writeHead(200, [
     'content-type',
@@ -98,15 +128,10 @@ export function openStream(
   const end = () => stream.close();
   res.on('close', end);
   res.on('error', end);
-  // Subscribe before confirming, so a message published right after the client sees the confirmation
-  // is not lost.
-  stream.unsubscribe =
-    kind === 'subscribe'
-      ? engine.pubsub.subscribe(name, (_kind, channel, message) => stream.send(event(`message,${channel},${message}`)))
-      : engine.pubsub.psubscribe(name, (_kind, channel, message) =>
-          stream.send(event(`pmessage,${name},${channel},${message}`)),
-        );
-  stream.send(event(`${kind},${name},1`));
+  return stream;
+}
+
+function keepAlive(stream: Stream, options: StreamOptions): void {
   if (!stream.closed && options.keepAliveMs > 0) {
     stream.timer = setInterval(() => stream.send(KEEP_ALIVE), options.keepAliveMs);
     stream.timer.unref();

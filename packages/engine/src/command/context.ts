@@ -8,6 +8,8 @@ import type { Argv, CommandTable } from './table.ts';
 
 export interface Client {
   readonly id: number;
+  /** `ip:port` as MONITOR shows it. */
+  readonly addr: string;
   /** A read-only token's client: only commands flagged `readonly` (and a few harmless ones) run. */
   readonly readonly: boolean;
   name: string;

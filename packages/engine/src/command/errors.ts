@@ -241,3 +241,10 @@ export const WAITAOF_NO_AOF = e('ERR WAITAOF cannot be used when numlocal is set
 export const DB_INVALID_FIRST = e('ERR invalid first DB index');
 export const DB_INVALID_SECOND = e('ERR invalid second DB index');
 export const DB_OUT_OF_RANGE = e('ERR DB index is out of range');
+
+// DUMP/RESTORE
+export const BUSYKEY = e('BUSYKEY Target key name already exists.');
+export const RESTORE_BAD_TTL = e('ERR Invalid TTL value, must be >= 0');
+export const RESTORE_BAD_IDLETIME = e('ERR Invalid IDLETIME value, must be >= 0');
+export const RESTORE_BAD_FREQ = e('ERR Invalid FREQ value, must be >= 0 and <= 255');
+export const BAD_DATA_FORMAT = e('ERR Bad data format');

@@ -3,6 +3,7 @@ import type { CommandDef } from '../command/table.ts';
 import { bitmapCommands } from './bitmap.ts';
 import { configCommands } from './config.ts';
 import { connectionCommands } from './connection.ts';
+import { dumpCommands } from './dump.ts';
 import { genericCommands } from './generic.ts';
 import { geoCommands } from './geo.ts';
 import { hashCommands } from './hash.ts';
@@ -40,4 +41,5 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['connection', selectCommands],
   ['server', swapdbCommands],
   ['pubsub', pubsubCommands],
+  ['generic', dumpCommands],
 ];

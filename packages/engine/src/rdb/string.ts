@@ -71,7 +71,10 @@ export class RdbReader {
       const ulen = this.length();
       if (typeof clen !== 'number' || typeof ulen !== 'number') return null;
       const compressed = this.take(clen);
-      return compressed === null ? null : lzfDecompress(compressed, ulen);
+      // One LZF back-reference (3 bytes) expands to at most 264: a larger claim is corrupt, and refusing it
+      // keeps a forged length from allocating an arbitrarily large buffer.
+      if (compressed === null || ulen > compressed.length * 88) return null;
+      return lzfDecompress(compressed, ulen);
     }
     return null;
   }
