@@ -161,7 +161,8 @@ const cases = [
     INCR counter
     OBJECT REFCOUNT counter
     OBJECT ENCODING counter
-    OBJECT IDLETIME i
+    // Seconds since the last access: Redis's ticks while a slow run goes on; ours is always 0.
+    OBJECT IDLETIME i @ttl=5
     OBJECT IDLETIME missing
     OBJECT FREQ i
     OBJECT FREQ missing
