@@ -9,8 +9,22 @@ import type { Client } from './context.ts';
 import * as E from './errors.ts';
 import type { Argv, CommandDef, CommandTable } from './table.ts';
 
-/** Connection commands a read-only token may run although Valkey flags them neither read nor write. */
-const READONLY_SAFE = new Set(['ping', 'echo', 'time', 'multi', 'exec', 'discard', 'info', 'command', 'hello']);
+/**
+ * Commands a read-only token may run although Valkey flags them neither read nor write: connection
+ * commands, and PUBSUB's introspection (a read-only token may subscribe, so it may see the channels).
+ */
+const READONLY_SAFE = new Set([
+  'ping',
+  'echo',
+  'time',
+  'multi',
+  'exec',
+  'discard',
+  'info',
+  'command',
+  'hello',
+  'pubsub',
+]);
 
 /** MULTI-control commands run immediately even inside a transaction. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);

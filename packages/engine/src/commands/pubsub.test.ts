@@ -116,12 +116,17 @@ test('PUBLISH is not a keyspace write: nothing propagates and the sync token sta
   assert.equal(engine.writeSeq, seq);
 });
 
-test('a read-only client may not PUBLISH', () => {
+test('a read-only client may not PUBLISH, but may look at the channels', () => {
   const { engine } = createTestEngine();
   const ro = engine.createClient({ readonly: true });
   const reply = engine.exec(ro, ['PUBLISH', 'c', 'm']);
   assert.ok(reply instanceof ErrorReply);
   assert.match(reply.message, /^NOPERM/);
+  const r = recorder();
+  engine.pubsub.subscribe('news', r.listener);
+  assert.deepEqual(engine.exec(ro, ['PUBSUB', 'CHANNELS']), ['news']);
+  assert.deepEqual(engine.exec(ro, ['PUBSUB', 'NUMSUB', 'news']), ['news', 1]);
+  assert.equal(engine.exec(ro, ['PUBSUB', 'NUMPAT']), 0);
 });
 
 test('messages are byte strings, delivered unchanged', () => {
