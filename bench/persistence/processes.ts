@@ -7,9 +7,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { findRedisServer } from '../../test/support/redis-server.ts';
+import { findRedisServer, freePort } from '../../test/support/redis-server.ts';
 import { RespClient } from '../../test/support/resp-client.ts';
 
 export const TOKEN = 'bench-token';
@@ -32,18 +31,6 @@ export function tickMicros(): number {
     }
   }
   return clockTick;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A started server: its output lines (pino JSON for ours, Redis's log for Redis), CPU time, memory. */

@@ -31,7 +31,8 @@ export function findRedisServer(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (for child servers that need one before they start). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
