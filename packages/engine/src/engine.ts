@@ -21,6 +21,7 @@ import { allCommands } from './commands/index.ts';
 import { REDIS_VERSION } from './commands/server.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
 import { Monitors, UNKNOWN_ADDR } from './monitor.ts';
+import { formatNotifyFlags, NOTIFY, parseNotifyFlags } from './pubsub/notify.ts';
 import { PubSub } from './pubsub/registry.ts';
 import { ErrorReply, type Reply } from './reply.ts';
 import type { ScriptRun } from './scripting/lua-vm.ts';
@@ -84,6 +85,8 @@ export class Engine {
   readonly pubsub = new PubSub();
   /** MONITOR listeners; each sees every command the engine runs, as Redis's MONITOR line. */
   readonly monitors = new Monitors();
+  /** `notify-keyspace-events` as bits (pubsub/notify.ts); 0 = off, Redis's default. */
+  notifyFlags = 0;
   /** Bumped once per top-level command that wrote: the `upstash-sync-token`. */
   writeSeq = 0;
   onPropagate: PropagateListener | undefined;
@@ -129,6 +132,9 @@ export class Engine {
         // No effects recorded, and none will be: nothing is logged and no WATCH is dirtied.
         this.overrides = [];
       },
+      notify: (type, event, key) => {
+        if ((this.notifyFlags & type) !== 0) this.publishEvent(event, key);
+      },
       call: (argv) => this.run(this.ctx.client, argv),
       watch: (key) => this.watch(this.ctx.client, key),
       unwatch: () => this.unwatch(this.ctx.client),
@@ -137,6 +143,16 @@ export class Engine {
       pubsub: this.pubsub,
       config: this.config,
     };
+    this.registerConfig({
+      name: 'notify-keyspace-events',
+      get: () => formatNotifyFlags(this.notifyFlags),
+      set: (value) => {
+        const flags = parseNotifyFlags(value);
+        if (flags === undefined) return E.CONFIG_NOTIFY_CLASS;
+        this.notifyFlags = flags;
+        return undefined;
+      },
+    });
     this.scripting = options.lua === undefined ? null : this.createScripting(options, options.lua);
     this.ctx.scripting = this.scripting;
     const quota = options.admission;
@@ -283,6 +299,12 @@ export class Engine {
     if (this.depth !== 0) return 0;
     this.db.now = Math.floor(this.clock.now());
     return this.db.activeExpire(limit);
+  }
+
+  /** One event on the channels the flags ask for: the key's keyspace channel, the event's keyevent one. */
+  private publishEvent(event: string, key: string): void {
+    if ((this.notifyFlags & NOTIFY.KEYSPACE) !== 0) this.pubsub.publish(`__keyspace@0__:${key}`, event);
+    if ((this.notifyFlags & NOTIFY.KEYEVENT) !== 0) this.pubsub.publish(`__keyevent@0__:${event}`, key);
   }
 
   private freezeTime(): void {

@@ -23,6 +23,7 @@ export {
 export { ENTRY_OVERHEAD, type Entry, entryBytes } from './keyspace/keyspace.ts';
 export { EMITTERS, REWRITE_BATCH, rewriteEntry, rewriteFunctions } from './keyspace/rewrite.ts';
 export { type MonitorListener, Monitors, monitorLine } from './monitor.ts';
+export { formatNotifyFlags, NOTIFY, NOTIFY_ALL, parseNotifyFlags } from './pubsub/notify.ts';
 export * from './reply.ts';
 export type { ScriptRun } from './scripting/lua-vm.ts';
 export { type LuaModule, loadLua } from './scripting/lua-wasm.ts';

@@ -49,6 +49,12 @@ export interface Ctx {
    * not move the sync token and dirties no WATCH, as Redis does when `server.dirty` did not move.
    */
   unchanged(): void;
+  /**
+   * Reports a keyspace event (`NOTIFY.HASH`, 'hset', key) after the change it names, as Redis's
+   * notifyKeyspaceEvent: published to `__keyspace@0__:<key>` and `__keyevent@0__:<event>` when
+   * `notify-keyspace-events` selects the class. Costs one test while notifications are off.
+   */
+  notify(type: number, event: string, key: string): void;
   /** Adds `key` to the client's WATCH set (optimistic locking for EXEC). */
   watch(key: string): void;
   /** Forgets every key the client watches (EXEC, DISCARD, UNWATCH, disconnect). */

@@ -142,6 +142,7 @@ export const BGREWRITE_IN_PROGRESS = e('ERR Background append only file rewritin
 export const CONFIG_NO_FILE = e('ERR The server is running without a config file');
 /** Reasons CONFIG SET gives after "- " (configSetFailed). */
 export const CONFIG_IMMUTABLE = "can't set immutable config";
+export const CONFIG_NOTIFY_CLASS = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
 export const CONFIG_DUPLICATE = 'duplicate parameter';
 export const configUnknownOption = (name: string) =>
   e(oneLine(`ERR Unknown option or number of arguments for CONFIG SET - '${cstr(name)}'`));
