@@ -28,9 +28,9 @@ async function busyShare(): Promise<number> {
   return (b.busy - a.busy) / Math.max(b.total - a.total, 1);
 }
 
-/** Waits for a quiet machine (at most MAX_WAIT_MS); returns the last busy share seen. */
-export async function waitForQuiet(): Promise<number> {
-  const deadline = Date.now() + MAX_WAIT_MS;
+/** Waits for a quiet machine (at most `maxWaitMs`); returns the last busy share seen. */
+export async function waitForQuiet(maxWaitMs = MAX_WAIT_MS): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
   let share = await busyShare();
   let said = false;
   while (share > QUIET_SHARE && Date.now() < deadline) {

@@ -17,7 +17,9 @@ import {
 import * as E from './command/errors.ts';
 import { type Argv, type CommandDef, CommandTable, type KeySpec, keyPositions } from './command/table.ts';
 import { type ConfigParam, ConfigRegistry } from './commands/config.ts';
+import { defaultTunables, registerTunables, type Tunables } from './commands/config-params.ts';
 import { allCommands } from './commands/index.ts';
+import { recordOpsSample } from './commands/info.ts';
 import { REDIS_VERSION } from './commands/server.ts';
 import { Keyspace } from './keyspace/keyspace.ts';
 import { Monitors, UNKNOWN_ADDR } from './monitor.ts';
@@ -75,18 +77,32 @@ export interface PersistenceControl {
 
 let nextClientId = 1;
 
+/** One command call in this many is timed for INFO commandstats (a power of two). */
+const TIMING_SAMPLE = 16;
+
 export class Engine {
   readonly table = new CommandTable();
   readonly db = new Keyspace();
-  readonly stats: EngineStats = { commands: 0, writes: 0, startedAt: 0 };
+  readonly stats: EngineStats = {
+    commands: 0,
+    writes: 0,
+    startedAt: 0,
+    errors: new Map(),
+    evictedKeys: 0,
+    ops: { times: [], counts: [] },
+  };
   /** CONFIG GET/SET parameters; hosts add theirs with `registerConfig`. */
   readonly config = new ConfigRegistry();
+  /** Numeric mirrors of tunables engine code reads (`stream-node-max-entries`, `maxmemory`, …). */
+  readonly tunables: Tunables = defaultTunables();
   /** Pub/sub subscriptions; hosts subscribe their streams here and PUBLISH delivers synchronously. */
   readonly pubsub = new PubSub();
   /** MONITOR listeners; each sees every command the engine runs, as Redis's MONITOR line. */
   readonly monitors = new Monitors();
   /** `notify-keyspace-events` as bits (pubsub/notify.ts); 0 = off, Redis's default. */
   notifyFlags = 0;
+  /** Key-miss events are on: each command tells the keyspace whether it reads (see Keyspace.reportMisses). */
+  private missEvents = false;
   /** Bumped once per top-level command that wrote: the `upstash-sync-token`. */
   writeSeq = 0;
   onPropagate: PropagateListener | undefined;
@@ -97,6 +113,11 @@ export class Engine {
    * FLUSHALL). A background snapshot uses it to save a key's old value first (copy-on-write per key).
    */
   beforeWrite: ((key: string | null) => void) | undefined;
+  /**
+   * The platform's hook run before every handler (metering, quotas); settable after construction so a
+   * database's limits can be attached to an engine built elsewhere (tests, the default database).
+   */
+  quota: Admission | undefined;
   /** While set (the log cannot be written), every write command is refused with this error. */
   refuseWrites: ErrorReply | undefined;
 
@@ -142,6 +163,7 @@ export class Engine {
       persistence: null,
       pubsub: this.pubsub,
       config: this.config,
+      tunables: this.tunables,
     };
     this.registerConfig({
       name: 'notify-keyspace-events',
@@ -150,14 +172,20 @@ export class Engine {
         const flags = parseNotifyFlags(value);
         if (flags === undefined) return E.CONFIG_NOTIFY_CLASS;
         this.notifyFlags = flags;
+        // Without K or E nothing is published, so the keyspace need not even report its events.
+        const publishing = (flags & (NOTIFY.KEYSPACE | NOTIFY.KEYEVENT)) !== 0;
+        this.db.eventMask = publishing ? flags & (NOTIFY.NEW | NOTIFY.EXPIRED | NOTIFY.HASH | NOTIFY.GENERIC) : 0;
+        this.missEvents = publishing && (flags & NOTIFY.KEY_MISS) !== 0;
         return undefined;
       },
     });
+    this.db.onEvent = (_type, event, key) => this.publishEvent(event, key);
+    registerTunables(this.config, this.tunables);
     this.scripting = options.lua === undefined ? null : this.createScripting(options, options.lua);
     this.ctx.scripting = this.scripting;
-    const quota = options.admission;
+    this.quota = options.admission;
     this.admission = (client, def, argv) =>
-      def.isWrite && this.refuseWrites !== undefined ? this.refuseWrites : quota?.(client, def, argv);
+      def.isWrite && this.refuseWrites !== undefined ? this.refuseWrites : this.quota?.(client, def, argv);
     this.stats.startedAt = this.clock.now();
   }
 
@@ -294,10 +322,25 @@ export class Engine {
     }
   }
 
+  /**
+   * Deletes `key` to free memory (the platform's eviction, called from its quota hook before a write):
+   * logged as a DEL in the running command's batch, announced as an `evicted` event, counted in INFO.
+   */
+  evict(key: string): boolean {
+    this.beforeWrite?.(key);
+    if (!this.db.delete(key)) return false;
+    this.stats.evictedKeys++;
+    if (this.propagating) this.batch.push(['DEL', key]);
+    this.ctx.notify(NOTIFY.EVICTED, 'evicted', key);
+    return true;
+  }
+
   /** Deletes keys whose TTL has passed; the host calls this from a timer. */
   activeExpire(limit?: number): number {
     if (this.depth !== 0) return 0;
     this.db.now = Math.floor(this.clock.now());
+    // The host's expiry tick doubles as the sampler of INFO's instantaneous_ops_per_sec.
+    recordOpsSample(this.stats.ops, this.db.now, this.stats.commands);
     return this.db.activeExpire(limit);
   }
 
@@ -315,9 +358,17 @@ export class Engine {
 
   private run(client: Client, argv: Argv): Reply {
     const r = resolve(this.table, argv);
-    if (r instanceof ErrorReply) return this.refuse(client, argv, r);
+    if (r instanceof ErrorReply) {
+      this.countError(r);
+      return this.refuse(client, argv, r);
+    }
     const refusal = admit(client, r, argv, this.admission);
-    if (refusal !== undefined) return refusal instanceof ErrorReply ? this.refuse(client, argv, refusal) : refusal;
+    if (refusal !== undefined) {
+      if (!(refusal instanceof ErrorReply)) return refusal;
+      r.def.stats.rejected++;
+      this.countError(refusal);
+      return this.refuse(client, argv, refusal);
+    }
     if (this.monitors.active) return this.executeMonitored(r, argv, client.addr);
     return this.execute(r, argv);
   }
@@ -353,9 +404,18 @@ export class Engine {
 
   private execute(r: Resolved, argv: Argv): Reply {
     this.stats.commands++;
+    const counters = r.def.stats;
+    // Timing every call would cost two clock reads (~150 ns); one call in TIMING_SAMPLE is timed instead.
+    const timed = (counters.calls & (TIMING_SAMPLE - 1)) === 0;
+    const started = timed ? performance.now() : 0;
     if (this.beforeWrite !== undefined && r.def.isWrite) this.announceWrite(r.def, argv);
     const saved = this.overrides;
     this.overrides = null;
+    // Keyspace hits and misses count only the lookups of read-only commands, as Redis's lookupKeyRead.
+    const countingReads = this.db.countingReads;
+    this.db.countingReads = r.def.isReadonly;
+    const reportMisses = this.db.reportMisses;
+    if (this.missEvents) this.db.reportMisses = r.def.isReadonly;
     let reply: Reply;
     try {
       reply = r.def.handler(this.ctx, argv);
@@ -365,6 +425,18 @@ export class Engine {
         this.onInternalError?.(err, argv);
         reply = new ErrorReply(`ERR internal error while running '${r.name}'`);
       }
+    }
+    this.db.countingReads = countingReads;
+    this.db.reportMisses = reportMisses;
+    // Counted once it has run, as Redis (INFO does not see its own call).
+    counters.calls++;
+    if (timed) {
+      counters.sampledUsec += (performance.now() - started) * 1000;
+      counters.sampledCalls++;
+    }
+    if (reply instanceof ErrorReply) {
+      counters.failed++;
+      this.countError(reply);
     }
     // Collections change in place, so the keys a write named are re-measured; even a failed write, which
     // may have changed some before failing.
@@ -437,6 +509,13 @@ export class Engine {
       const clients = this.watchers.get(argv[i] as string);
       if (clients !== undefined) for (const c of clients) c.watchDirty = true;
     }
+  }
+
+  /** INFO errorstats: replies by their error code (the first word, as Redis's `errorstat_<code>`). */
+  private countError(err: ErrorReply): void {
+    const space = err.message.indexOf(' ');
+    const code = space === -1 ? err.message : err.message.slice(0, space);
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
   }
 
   /** A refused command inside MULTI dooms the transaction; a refused EXEC ends it at once, as in Redis. */

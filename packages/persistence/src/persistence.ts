@@ -135,6 +135,12 @@ export class Persistence implements PersistenceControl {
     // A replay runs with expiry off, so a key that expired and was written again must be seen to go in
     // between: every expiry is logged as a DEL, as Redis does, in order before the command that met it.
     engine.db.onExpire = (key) => this.writer.append([['DEL', key]], engine.writeSeq);
+    // Hash fields that expire are logged as HDELs, as Redis propagates them; the last one takes the key.
+    engine.db.onFieldExpire = (key, fields) =>
+      this.writer.append(
+        fields.map((field) => ['HDEL', key, field]),
+        engine.writeSeq,
+      );
     // Keys whose time passed while the server was down go now (and are logged gone), not at first lookup.
     while (engine.activeExpire(100_000) > 0) {}
     this.loaded.keys = engine.db.size;
@@ -241,6 +247,7 @@ export class Persistence implements PersistenceControl {
     this.writer.close();
     if (this.engine.onPropagate !== undefined) this.engine.onPropagate = undefined;
     if (this.engine.db.onExpire !== undefined) this.engine.db.onExpire = undefined;
+    if (this.engine.db.onFieldExpire !== undefined) this.engine.db.onFieldExpire = undefined;
     this.engine.persistence = null;
     releaseLock(this.dataDir);
   }

@@ -54,6 +54,42 @@ const FILL: Record<string, (t: TestEngine, p: string) => void> = {
     ok(t, 'PEXPIRE', `${p}h:ttl`, String(10 * DOWNTIME));
     ok(t, 'HSET', `${p}h:short`, 'a', '1');
     ok(t, 'PEXPIRE', `${p}h:short`, String(SHORT_TTL));
+    // Field TTLs: one outlives the downtime, one does not (the field is gone after reload).
+    ok(t, 'HSET', `${p}h:fields`, 'keep', '1', 'long', '2', 'brief', '3');
+    ok(t, 'HPEXPIRE', `${p}h:fields`, String(10 * DOWNTIME), 'FIELDS', '1', 'long');
+    ok(t, 'HPEXPIRE', `${p}h:fields`, String(SHORT_TTL), 'FIELDS', '1', 'brief');
+  },
+  stream(t, p) {
+    ok(t, 'XADD', `${p}x:big`, '1-1', 'f', 'v');
+    for (let i = 0; i < BIG; i++) ok(t, 'XADD', `${p}x:big`, '*', 'n', String(i), 'bin', ALL_BYTES);
+    ok(t, 'XDEL', `${p}x:big`, '1-1');
+    ok(t, 'XGROUP', 'CREATE', `${p}x:big`, 'g1', '0');
+    ok(t, 'XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '5', 'STREAMS', `${p}x:big`, '>');
+    ok(t, 'XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '3', 'STREAMS', `${p}x:big`, '>');
+    ok(t, 'XGROUP', 'CREATECONSUMER', `${p}x:big`, 'g1', 'carol');
+    ok(t, 'XGROUP', 'CREATE', `${p}x:big`, 'g2', '$');
+    ok(t, 'XADD', `${p}x:ttl`, '5-0', 'a', '1');
+    ok(t, 'PEXPIRE', `${p}x:ttl`, String(10 * DOWNTIME));
+    ok(t, 'XADD', `${p}x:short`, '*', 'a', '1');
+    ok(t, 'PEXPIRE', `${p}x:short`, String(SHORT_TTL));
+    ok(t, 'XADD', `${p}x:empty`, '7-7', 'a', '1');
+    ok(t, 'XDEL', `${p}x:empty`, '7-7');
+  },
+  'ReJSON-RL'(t, p) {
+    ok(
+      t,
+      'JSON.SET',
+      `${p}j:doc`,
+      '$',
+      '{"a":[1,2.5,"three",null,true],"b":{"c":"\\u00e9\\u0000","d":12345678901234567890}}',
+    );
+    ok(t, 'JSON.NUMINCRBY', `${p}j:doc`, '$.a[0]', '41');
+    ok(t, 'JSON.ARRAPPEND', `${p}j:doc`, '$.a', '{"x":1}');
+    ok(t, 'JSON.SET', `${p}j:scalar`, '$', '"text"');
+    ok(t, 'JSON.SET', `${p}j:ttl`, '$', '[1]');
+    ok(t, 'PEXPIRE', `${p}j:ttl`, String(10 * DOWNTIME));
+    ok(t, 'JSON.SET', `${p}j:short`, '$', '{}');
+    ok(t, 'PEXPIRE', `${p}j:short`, String(SHORT_TTL));
   },
   list(t, p) {
     ok(t, 'RPUSH', `${p}l:big`, ...range(BIG, (i) => `item${i}`));
@@ -228,7 +264,7 @@ describe('round trip through the data directory', () => {
     p.close();
     const first = await reopen(dir, a.clock.now());
     assert.deepEqual(dumpState(first.t).keys, [
-      { key: 'h', type: 'hash', value: [['new', '2']], pttl: -1 },
+      { key: 'h', type: 'hash', value: [['new', '2', -1]], pttl: -1 },
       { key: 'k', type: 'string', value: 'new', pttl: -1 },
     ]);
     // Purged at load; a write to it afterwards must not revive the old value on the next load.

@@ -42,8 +42,25 @@ export function readValue(t: TestEngine, key: string, type: string): unknown {
   switch (type) {
     case 'string':
       return plain(t.raw('GET', key));
-    case 'hash':
-      return sortedPairs(plain(t.raw('HGETALL', key)));
+    case 'hash': {
+      const pairs = sortedPairs(plain(t.raw('HGETALL', key)));
+      // Field TTLs (absolute, so a reload at the same instant compares equal).
+      const times = plain(
+        t.raw('HPEXPIRETIME', key, 'FIELDS', String(pairs.length), ...pairs.map((p) => p[0] as string)),
+      );
+      return pairs.map((p, i) => [...p, (times as number[])[i]]);
+    }
+    case 'stream':
+      return {
+        entries: plain(t.raw('XRANGE', key, '-', '+')),
+        info: plain(t.raw('XINFO', 'STREAM', key)),
+        groups: (plain(t.raw('XINFO', 'GROUPS', key)) as unknown[]).map((g) => {
+          const name = (g as string[])[1] as string;
+          return { group: g, pending: plain(t.raw('XPENDING', key, name, '-', '+', '1000')) };
+        }),
+      };
+    case 'ReJSON-RL':
+      return plain(t.raw('JSON.GET', key, '$'));
     case 'list':
       return plain(t.raw('LRANGE', key, '0', '-1'));
     case 'set':

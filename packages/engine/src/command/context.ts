@@ -27,6 +27,12 @@ export interface EngineStats {
   commands: number;
   writes: number;
   startedAt: number;
+  /** Error replies by error code (`ERR`, `WRONGTYPE`…), for INFO errorstats. */
+  errors: Map<string, number>;
+  /** Keys the platform evicted to stay under its size limit (INFO `evicted_keys`). */
+  evictedKeys: number;
+  /** Recent (time, commands) samples for INFO's instantaneous_ops_per_sec. */
+  ops: import('../commands/info.ts').OpsSamples;
 }
 
 export interface Ctx {
@@ -69,4 +75,6 @@ export interface Ctx {
   pubsub: import('../pubsub/registry.ts').PubSub;
   /** The parameters CONFIG GET and SET reach, registered by the host (and the engine's own). */
   config: import('../commands/config.ts').ConfigRegistry;
+  /** Parsed values of the CONFIG parameters engine code reads (e.g. `streamNodeMaxEntries`). */
+  tunables: import('../commands/config-params.ts').Tunables;
 }

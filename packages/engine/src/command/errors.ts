@@ -154,6 +154,23 @@ export const configSetFailed = (name: string, reason: string) =>
     ),
   );
 
+// COMMAND GETKEYS / GETKEYSANDFLAGS
+export const COMMAND_GETKEYS_INVALID = e('ERR Invalid command specified');
+export const COMMAND_GETKEYS_ARITY = e('ERR Invalid number of arguments specified for command');
+export const COMMAND_GETKEYS_NO_KEYS = e('ERR The command has no key arguments');
+
+// CONFIG SET reasons for the engine's tunables (commands/config-params.ts), as Redis 7's config.c words them
+export const CONFIG_NOT_INTEGER = "argument couldn't be parsed into an integer";
+export const configNotBetween = (min: string, max: string) => `argument must be between ${min} and ${max} inclusive`;
+export const CONFIG_NOT_MEMORY = 'argument must be a memory value';
+export const CONFIG_NOT_BOOL = "argument must be 'yes' or 'no'";
+export const configOneOf = (options: readonly string[]) =>
+  `argument(s) must be one of the following: ${options.join(', ')}`;
+export const CONFIG_BAD_SAVE = 'Invalid save parameters';
+export const CONFIG_COBL_ARGS = 'Wrong number of arguments in buffer limit configuration.';
+export const CONFIG_COBL_CLASS = 'Invalid client class specified in buffer limit configuration.';
+export const CONFIG_COBL_VALUE = 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+
 // Scripting: compile, load and shebang texts
 export const LUA_STACK_LIMIT = e('ERR reached lua stack limit');
 export const FUNCTION_LOAD_TIMEOUT = e('ERR FUNCTION LOAD timeout');
@@ -249,3 +266,106 @@ export const RESTORE_BAD_TTL = e('ERR Invalid TTL value, must be >= 0');
 export const RESTORE_BAD_IDLETIME = e('ERR Invalid IDLETIME value, must be >= 0');
 export const RESTORE_BAD_FREQ = e('ERR Invalid FREQ value, must be >= 0 and <= 255');
 export const BAD_DATA_FORMAT = e('ERR Bad data format');
+
+// CLIENT SETINFO (networking.c's clientSetinfoCommand): `attr` is printed as the caller wrote it
+export const clientSetinfoUnknown = (attr: string) => e(`ERR Unrecognized option '${oneLine(cstr(attr))}'`);
+export const clientSetinfoBadValue = (attr: string) =>
+  e(`ERR ${oneLine(cstr(attr))} cannot contain spaces, newlines or special characters.`);
+
+// Hash field expiration: HEXPIRE family, HTTL family, HPERSIST, HGETDEL, HGETEX, HSETEX (Redis 7.4/8.0)
+export const HFE_NUMFIELDS_NOT_POSITIVE = e('ERR Parameter `numFields` should be greater than 0');
+export const HFE_FIELDS_NOT_POSITIVE = e('ERR Number of fields must be a positive integer');
+export const HFE_NUMFIELDS_MISMATCH = e('ERR The `numfields` parameter must match the number of arguments');
+export const HFE_FIELDS_MISSING = e('ERR Mandatory argument FIELDS is missing or not at the right position');
+export const HFE_EXPIRE_NEGATIVE = e('ERR invalid expire time, must be >= 0');
+export const HSETEX_BAD_NUMFIELDS = e('ERR invalid number of fields');
+export const HSETEX_MISSING_EXPIRE = e('ERR missing expire time');
+export const HSETEX_FNX_FXX = e('ERR Only one of FXX or FNX arguments can be specified');
+export const HSETEX_ONE_EXPIRY = e('ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified');
+export const hfeUnknownArgument = (arg: string) => e(oneLine(`ERR unknown argument: ${arg}`));
+
+// RedisJSON (JSON.*), from its sources. serde_json's parse errors and a few others reach the client with
+// no ERR prefix (RedisJSON replies with them as they are); the rest carry ERR or WRONGTYPE.
+export const jsonParse = (msg: string, text: string, at: number) => {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return e(`${msg} at line ${line} column ${at - lineStart}`);
+};
+export const JSON_NEW_AT_ROOT = e('ERR new objects must be created at the root');
+export const jsonPathMissing = (path: string) => e(oneLine(`ERR Path '${path}' does not exist`));
+export const JSON_PATH_MISSING = e('ERR Path does not exist');
+export const jsonPathMissingOr = (what: string) => e(`ERR Path does not exist or ${what}`);
+export const jsonExpected = (expected: string, found: string) =>
+  e(oneLine(`WRONGTYPE wrong type of path value - expected ${expected} but found ${found}`));
+export const JSON_NO_KEY = e("ERR could not perform this operation on a key that doesn't exist");
+export const JSON_INDEX_BOUNDS = e('ERR index out of bounds');
+export const JSON_ARRAY_INDEX_RANGE = e('ERR array index out of range');
+export const JSON_WRONG_STATIC_PATH = e('Err wrong static path');
+export const JSON_RESULT_NAN = e('result is not a number');
+export const JSON_BAD_NUMBER = e('bad input number');
+export const jsonPathSyntax = (pos: number, msg: string) => e(oneLine(`Error occurred on position ${pos}, ${msg}`));
+export const JSON_FORMAT_RESP2 = e('ERR FORMAT argument is not supported on RESP2');
+export const JSON_WRONG_FORMAT = e('ERR wrong format');
+export const JSON_DEBUG_UNKNOWN = e('ERR unknown subcommand - try `JSON.DEBUG HELP`');
+
+// Streams
+export const STREAM_BAD_ID = e('ERR Invalid stream ID specified as stream command argument');
+export const XADD_ID_TOO_SMALL = e('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+export const XADD_ID_ZERO = e('ERR The ID specified in XADD must be greater than 0-0');
+export const STREAM_EXHAUSTED = e('ERR The stream has exhausted the last possible ID, unable to add more items');
+export const STREAM_MAXLEN_NEGATIVE = e('ERR The MAXLEN argument must be >= 0.');
+export const STREAM_LIMIT_NEGATIVE = e('ERR The LIMIT argument must be >= 0.');
+export const MAXLEN_AND_MINID = e('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
+export const LIMIT_WITHOUT_STRATEGY = e(
+  'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+);
+export const XTRIM_NO_STRATEGY = e('ERR syntax error, XTRIM must be called with a trimming strategy');
+export const LIMIT_WITHOUT_APPROX = e('ERR syntax error, LIMIT cannot be used without the special ~ option');
+export const INTERVAL_START = e('ERR invalid start ID for the interval');
+export const INTERVAL_END = e('ERR invalid end ID for the interval');
+export const XREAD_UNBALANCED = e(
+  "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified.",
+);
+export const XREADGROUP_UNBALANCED = e(
+  "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.",
+);
+export const XREAD_GROUP_OPTION = e('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+export const XREAD_NOACK_OPTION = e('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+export const XREADGROUP_NO_GROUP = e('ERR Missing GROUP option for XREADGROUP');
+export const XREADGROUP_DOLLAR = e(
+  'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+);
+export const XREAD_GT = e(
+  'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+);
+export const noGroupForRead = (key: string, group: string) =>
+  e(oneLine(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`));
+export const noKeyOrGroup = (key: string, group: string) =>
+  e(oneLine(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`));
+export const noSuchGroup = (group: string, key: string) =>
+  e(oneLine(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`));
+export const BUSYGROUP = e('BUSYGROUP Consumer Group name already exists');
+export const XGROUP_NEEDS_KEY = e(
+  'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+);
+export const ENTRIESREAD_RANGE = e('ERR value for ENTRIESREAD must be positive or -1');
+export const XCLAIM_MIN_IDLE = e('ERR Invalid min-idle-time argument for XCLAIM');
+export const XAUTOCLAIM_MIN_IDLE = e('ERR Invalid min-idle-time argument for XAUTOCLAIM');
+export const xclaimBadOption = (option: string) => e(`ERR Invalid ${option} option argument for XCLAIM`);
+export const xclaimUnknownOption = (option: string) => e(oneLine(`ERR Unrecognized XCLAIM option '${cstr(option)}'`));
+export const XAUTOCLAIM_COUNT = e('ERR COUNT must be > 0');
+export const XSETID_ENTRIES_NEGATIVE = e('ERR entries_added must be positive');
+export const XSETID_BELOW_GIVEN_MAXDELETED = e(
+  'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+);
+export const XSETID_BELOW_MAXDELETED = e('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
+export const XSETID_BELOW_TOP = e('ERR The ID specified in XSETID is smaller than the target stream top item');
+export const XSETID_ENTRIES_BELOW_LENGTH = e(
+  'ERR The entries_added specified in XSETID is smaller than the target stream length',
+);
+export const NUMIDS_NOT_POSITIVE = e('ERR Number of IDs must be a positive integer');
+export const NUMIDS_MISMATCH = e('ERR The `numids` parameter must match the number of arguments');

@@ -40,7 +40,7 @@ export type CommandFlag =
 export type KeySpec =
   | { pos: number; keyword?: undefined; last: number; step: number; limit?: number }
   | { pos: number; keyword?: undefined; keynum: number; first: number; step: number }
-  | { pos?: undefined; keyword: string; startfrom: number; last: number; step: number };
+  | { pos?: undefined; keyword: string; startfrom: number; last: number; step: number; limit?: number };
 
 export interface CommandDef {
   /** Lower-case name; a subcommand is `container|sub`, as Redis names them in errors. */
@@ -59,7 +59,21 @@ export interface CommandDef {
   denyOom: boolean;
   noMulti: boolean;
   noScript: boolean;
+  /** INFO commandstats, kept on the definition so counting costs one increment (see engine.execute). */
+  stats: CommandStats;
 }
+
+/** Per-command counters: runs, runs that answered an error, refusals before running, sampled time. */
+export interface CommandStats {
+  calls: number;
+  failed: number;
+  rejected: number;
+  /** Microseconds spent in the calls that were timed (one in `TIMING_SAMPLE`), and how many those were. */
+  sampledUsec: number;
+  sampledCalls: number;
+}
+
+export const freshStats = (): CommandStats => ({ calls: 0, failed: 0, rejected: 0, sampledUsec: 0, sampledCalls: 0 });
 
 /** Shorthand for a key spec: one key at `pos`, or a range from `pos` to `last` every `step`. */
 export const key = (pos: number, last = 0, step = 1, limit?: number): KeySpec =>
@@ -92,6 +106,7 @@ export function command(
     denyOom: list.includes('denyoom'),
     noMulti: list.includes('no_multi'),
     noScript: list.includes('noscript'),
+    stats: freshStats(),
   };
 }
 
@@ -144,10 +159,16 @@ export class CommandTable {
   private readonly byName = new Map<string, CommandDef>();
 
   register(group: string, defs: readonly CommandDef[]): void {
-    for (const def of defs) {
-      if (this.byName.has(def.name)) throw new Error(`command ${def.name} registered twice`);
-      def.group = group;
-      if (def.subcommands) for (const sub of def.subcommands.values()) sub.group = group;
+    for (const shared of defs) {
+      if (this.byName.has(shared.name)) throw new Error(`command ${shared.name} registered twice`);
+      // The module's definitions are shared by every engine in the process; each table keeps its own
+      // copies so per-command counters (INFO commandstats) are per engine.
+      const def: CommandDef = { ...shared, group, stats: freshStats() };
+      if (shared.subcommands) {
+        def.subcommands = new Map();
+        for (const [short, sub] of shared.subcommands)
+          def.subcommands.set(short, { ...sub, group, stats: freshStats() });
+      }
       this.byName.set(def.name, def);
     }
   }

@@ -13,6 +13,7 @@ import { int, is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import type { Reply } from '../reply.ts';
 
 /** Redis's `proto-max-bulk-len` default: a bit offset must address a byte below it. */
@@ -61,6 +62,7 @@ function setbit(ctx: Ctx, argv: Argv): Reply {
   if (old === undefined || byte >= old.length || next !== cur) {
     const base = grow(old ?? '', byte + 1);
     ctx.db.set(k, 'string', base.slice(0, byte) + String.fromCharCode(next) + base.slice(byte + 1), true);
+    ctx.notify(NOTIFY.STRING, 'setbit', k);
   }
   return cur & mask ? 1 : 0;
 }
@@ -202,13 +204,16 @@ function bitop(ctx: Ctx, argv: Argv): Reply {
   const sources: string[] = [];
   let maxlen = 0;
   for (let i = 3; i < argv.length; i++) {
-    const s = str(ctx, argv[i] as string) ?? '';
+    const found = str(ctx, argv[i] as string);
+    // Redis reads the sources with lookupKeyRead, which reports a miss.
+    if (found === undefined) notifyMiss(ctx, argv[i] as string);
+    const s = found ?? '';
     sources.push(s);
     maxlen = Math.max(maxlen, s.length);
   }
   const dest = argv[2] as string;
   if (maxlen === 0) {
-    ctx.db.delete(dest);
+    if (ctx.db.delete(dest)) ctx.notify(NOTIFY.GENERIC, 'del', dest);
     return 0;
   }
   const out = Buffer.alloc(maxlen);
@@ -249,6 +254,7 @@ function bitop(ctx: Ctx, argv: Argv): Reply {
     }
   }
   ctx.db.set(dest, 'string', out.toString('latin1'));
+  ctx.notify(NOTIFY.STRING, 'set', dest);
   return maxlen;
 }
 
@@ -379,6 +385,8 @@ function bitfieldGeneric(ctx: Ctx, argv: Argv, readOnly: boolean): Reply {
   if (writes && readOnly) throw E.BITFIELD_RO_GET_ONLY;
   const k = argv[1] as string;
   const old = str(ctx, k);
+  // Without writes BITFIELD reads the key with lookupKeyRead, which reports a miss.
+  if (old === undefined && !writes) notifyMiss(ctx, k);
   if (ops.length === 0) return [];
   const s = writes ? grow(old ?? '', Math.floor(highest / 8) + 1) : (old ?? '');
   // The byte window every operation falls in, clipped to the string (reads past it see zeros).
@@ -393,6 +401,7 @@ function bitfieldGeneric(ctx: Ctx, argv: Argv, readOnly: boolean): Reply {
   const win = Buffer.from(s.slice(lo, hi), 'latin1');
   const base = lo * 8;
   const out: Reply[] = [];
+  let changes = 0;
   for (const op of ops) {
     const at = op.offset - base;
     const raw = readField(win, at, op.bits);
@@ -409,9 +418,11 @@ function bitfieldGeneric(ctx: Ctx, argv: Argv, readOnly: boolean): Reply {
       continue;
     }
     writeField(win, at, op.bits, next);
+    changes++;
     out.push(toReply(incr ? next : prev));
   }
   if (writes) ctx.db.set(k, 'string', s.slice(0, lo) + win.toString('latin1') + s.slice(hi), true);
+  if (changes > 0) ctx.notify(NOTIFY.STRING, 'setbit', k);
   return out;
 }
 

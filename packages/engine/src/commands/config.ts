@@ -8,6 +8,7 @@ import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, container } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { MapReply, OK, type Reply } from '../reply.ts';
+import { resetStats } from './info.ts';
 
 /** A configuration parameter as CONFIG GET and CONFIG SET see it. */
 export interface ConfigParam {
@@ -92,10 +93,9 @@ function configSet(ctx: Ctx, argv: Argv): Reply {
   return OK;
 }
 
-/** The counters INFO reports since start (Redis also clears its per-command stats, which we do not keep). */
+/** The counters INFO reports since start, per-command and per-error ones included. */
 function configResetstat(ctx: Ctx): Reply {
-  ctx.stats.commands = 0;
-  ctx.db.expiredCount = 0;
+  resetStats(ctx);
   return OK;
 }
 

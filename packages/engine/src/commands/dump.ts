@@ -6,6 +6,7 @@ import { int, is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
+import { NOTIFY } from '../pubsub/notify.ts';
 import { dumpValue, restoreValue } from '../rdb/value.ts';
 import { OK, type Reply } from '../reply.ts';
 
@@ -49,11 +50,14 @@ function restore(ctx: Ctx, argv: Argv): Reply {
   const deleted = replace && ctx.db.delete(name);
   if (ttl !== 0 && !absttl) ttl += ctx.now;
   if (ttl !== 0 && ttl <= ctx.now) {
-    if (deleted) ctx.propagate(['DEL', name]);
-    else ctx.unchanged();
+    if (deleted) {
+      ctx.propagate(['DEL', name]);
+      ctx.notify(NOTIFY.GENERIC, 'del', name);
+    } else ctx.unchanged();
     return OK;
   }
   ctx.db.put(name, decoded.type, decoded.value, ttl);
+  ctx.notify(NOTIFY.GENERIC, 'restore', name);
   if (ttl !== 0 && !absttl) {
     const logged = argv.slice();
     logged[2] = String(ttl);

@@ -6,6 +6,7 @@ import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { parseScanArgs, scanStep } from '../keyspace/scan.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import { OK, type Reply, SimpleString } from '../reply.ts';
 import { cloneValue, type RedisType } from '../types/index.ts';
 import { msText } from './string.ts';
@@ -23,12 +24,19 @@ const TYPE_NAMES: Record<RedisType | 'none', SimpleString> = {
   list: new SimpleString('list'),
   set: new SimpleString('set'),
   zset: new SimpleString('zset'),
+  'ReJSON-RL': new SimpleString('ReJSON-RL'),
+  stream: new SimpleString('stream'),
   none: new SimpleString('none'),
 };
 
 function del(ctx: Ctx, argv: Argv): Reply {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (ctx.db.delete(argv[i] as string)) n++;
+  for (let i = 1; i < argv.length; i++) {
+    const k = argv[i] as string;
+    if (!ctx.db.delete(k)) continue;
+    ctx.notify(NOTIFY.GENERIC, 'del', k);
+    n++;
+  }
   return n;
 }
 
@@ -98,9 +106,13 @@ function expireGeneric(ctx: Ctx, argv: Argv, name: string, seconds: boolean, rel
   if (applies && when <= ctx.db.now) {
     ctx.db.delete(k);
     ctx.propagate(['DEL', k]);
+    ctx.notify(NOTIFY.GENERIC, 'del', k);
     return 1;
   }
-  if (applies) ctx.db.setExpire(k, when);
+  if (applies) {
+    ctx.db.setExpire(k, when);
+    ctx.notify(NOTIFY.GENERIC, 'expire', k);
+  }
   // With its options kept, the absolute form has the same outcome when replayed against the same state.
   ctx.propagate(['PEXPIREAT', k, msText(when), ...argv.slice(3)]);
   return applies ? 1 : 0;
@@ -128,12 +140,18 @@ const expiretime = (ctx: Ctx, argv: Argv) => ttlGeneric(ctx, argv, false, true);
 const pexpiretime = (ctx: Ctx, argv: Argv) => ttlGeneric(ctx, argv, true, true);
 
 function persist(ctx: Ctx, argv: Argv): Reply {
-  return ctx.db.persist(argv[1] as string) ? 1 : 0;
+  const k = argv[1] as string;
+  if (!ctx.db.persist(k)) return 0;
+  ctx.notify(NOTIFY.GENERIC, 'persist', k);
+  return 1;
 }
 
 /** RENAME keeps the TTL; renaming a key to itself is a no-op, but the key must exist. */
 function rename(ctx: Ctx, argv: Argv): Reply {
-  if (!ctx.db.rename(argv[1] as string, argv[2] as string)) throw E.NO_SUCH_KEY;
+  const from = argv[1] as string;
+  const to = argv[2] as string;
+  if (!ctx.db.rename(from, to)) throw E.NO_SUCH_KEY;
+  if (from !== to) renamed(ctx, from, to);
   return OK;
 }
 
@@ -143,7 +161,13 @@ function renamenx(ctx: Ctx, argv: Argv): Reply {
   if (!ctx.db.has(from)) throw E.NO_SUCH_KEY;
   if (from === to || ctx.db.has(to)) return 0;
   ctx.db.rename(from, to);
+  renamed(ctx, from, to);
   return 1;
+}
+
+function renamed(ctx: Ctx, from: string, to: string): void {
+  ctx.notify(NOTIFY.GENERIC, 'rename_from', from);
+  ctx.notify(NOTIFY.GENERIC, 'rename_to', to);
 }
 
 /**
@@ -165,9 +189,14 @@ function copy(ctx: Ctx, argv: Argv): Reply {
   }
   if (src === dst) return 0;
   const entry = ctx.db.lookup(src);
-  if (entry === undefined) return 0;
+  if (entry === undefined) {
+    // Redis reads the source with lookupKeyRead, which reports a miss.
+    notifyMiss(ctx, src);
+    return 0;
+  }
   if (!replace && ctx.db.has(dst)) return 0;
   ctx.db.put(dst, entry.type, cloneValue(entry.value), entry.expireAt);
+  ctx.notify(NOTIFY.GENERIC, 'copy_to', dst);
   return 1;
 }
 
@@ -195,7 +224,7 @@ function scan(ctx: Ctx, argv: Argv): Reply {
   const out: string[] = [];
   for (const [k, entry] of step.items) {
     if (entry.expireAt !== 0 && entry.expireAt <= ctx.now) {
-      ctx.db.lookup(k); // Expires it, as Redis's SCAN does with keys past their time.
+      ctx.db.peek(k); // Expires it, as Redis's SCAN does with keys past their time.
       continue;
     }
     if (args.type !== undefined && entry.type !== args.type) continue;

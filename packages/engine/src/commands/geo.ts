@@ -6,6 +6,7 @@ import { float, int, is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import { NIL_ARRAY, type Reply } from '../reply.ts';
 import {
   type Bits,
@@ -160,6 +161,8 @@ const NO_STORE = 16;
 /** georadiusGeneric: GEORADIUS*, GEOSEARCH and GEOSEARCHSTORE. */
 function search(ctx: Ctx, argv: Argv, srcIndex: number, flags: number): Reply {
   const z = ctx.db.get(argv[srcIndex] as string, 'zset');
+  // The writing variants too read their source with lookupKeyRead, which reports a miss.
+  if (z === undefined) notifyMiss(ctx, argv[srcIndex] as string);
   const shape: Shape = { lon: 0, lat: 0, conversion: 1, radius: 0, width: 0, height: 0, box: false };
   let storeKey: string | undefined;
   let storeDist = false;
@@ -252,7 +255,7 @@ function search(ctx: Ctx, argv: Argv, srcIndex: number, flags: number): Reply {
 
   if (z === undefined) {
     if (storeKey === undefined) return [];
-    ctx.db.delete(storeKey);
+    storeDeleted(ctx, storeKey);
     return 0;
   }
   if (count !== 0 && sort === 0 && !any) sort = 1;
@@ -281,7 +284,7 @@ function search(ctx: Ctx, argv: Argv, srcIndex: number, flags: number): Reply {
     return out;
   }
   if (returned === 0) {
-    ctx.db.delete(storeKey);
+    storeDeleted(ctx, storeKey);
     return 0;
   }
   const byMember = new Map<string, number>();
@@ -292,7 +295,12 @@ function search(ctx: Ctx, argv: Argv, srcIndex: number, flags: number): Reply {
   const entries: Entry[] = [...byMember].map(([member, score]) => ({ member, score }));
   entries.sort(byScoreThenMember);
   ctx.db.set(storeKey, 'zset', zsetFromSorted(entries));
+  ctx.notify(NOTIFY.ZSET, flags & SEARCH ? 'geosearchstore' : 'georadiusstore', storeKey);
   return returned;
+}
+
+function storeDeleted(ctx: Ctx, storeKey: string): void {
+  if (ctx.db.delete(storeKey)) ctx.notify(NOTIFY.GENERIC, 'del', storeKey);
 }
 
 const georadius = (ctx: Ctx, argv: Argv) => search(ctx, argv, 1, BY_COORDS);

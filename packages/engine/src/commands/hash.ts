@@ -7,6 +7,7 @@ import { type Argv, type CommandDef, command, key } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { parseScanArgs, type ScanArgs, scanStep } from '../keyspace/scan.ts';
 import { addLongDouble, formatLongDouble, isFiniteLongDouble, parseLongDouble } from '../long-double.ts';
+import { NOTIFY } from '../pubsub/notify.ts';
 import { ErrorReply, MapReply, OK, type Reply } from '../reply.ts';
 import { Hash } from '../types/hash.ts';
 
@@ -25,6 +26,7 @@ function setPairs(ctx: Ctx, argv: Argv, name: string): number {
   const hash = ctx.db.getOrCreate(argv[1] as string, 'hash', newHash);
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i] as string, argv[i + 1] as string)) created++;
+  ctx.notify(NOTIFY.HASH, 'hset', argv[1] as string);
   return created;
 }
 
@@ -42,6 +44,7 @@ function hsetnx(ctx: Ctx, argv: Argv): Reply {
   const field = argv[2] as string;
   if (hash.has(field)) return 0;
   hash.set(field, argv[3] as string);
+  ctx.notify(NOTIFY.HASH, 'hset', argv[1] as string);
   return 1;
 }
 
@@ -90,7 +93,12 @@ function hdel(ctx: Ctx, argv: Argv): Reply {
   if (hash === undefined) return 0;
   let deleted = 0;
   for (let i = 2; i < argv.length; i++) if (hash.delete(argv[i] as string)) deleted++;
-  ctx.db.deleteIfEmpty(k, hash);
+  if (deleted === 0) return 0;
+  ctx.notify(NOTIFY.HASH, 'hdel', k);
+  if (hash.size === 0) {
+    ctx.db.delete(k);
+    ctx.notify(NOTIFY.GENERIC, 'del', k);
+  }
   return deleted;
 }
 
@@ -120,7 +128,9 @@ function hincrby(ctx: Ctx, argv: Argv): Reply {
   }
   const sum = addInt64(value, incr);
   if (sum === null) throw E.OVERFLOW;
-  hash.set(field, String(sum));
+  // An increment keeps the field's TTL (Redis 7.4), as any in-place update of a value does.
+  hash.set(field, String(sum), true);
+  ctx.notify(NOTIFY.HASH, 'hincrby', argv[1] as string);
   return sum;
 }
 
@@ -144,8 +154,11 @@ function hincrbyfloat(ctx: Ctx, argv: Argv): Reply {
     if (!isFiniteLongDouble(sum)) throw E.INCR_NAN_OR_INF;
   }
   const text = formatLongDouble(sum);
-  hash.set(field, text);
-  ctx.propagate(['HSET', k, field, text]);
+  hash.set(field, text, true);
+  // HSET would drop a field TTL on replay: a field with one is logged as Redis 8 does, HSETEX KEEPTTL.
+  if (hash.expireAt(field) > 0) ctx.propagate(['HSETEX', k, 'KEEPTTL', 'FIELDS', '1', field, text]);
+  else ctx.propagate(['HSET', k, field, text]);
+  ctx.notify(NOTIFY.HASH, 'hincrbyfloat', k);
   return text;
 }
 

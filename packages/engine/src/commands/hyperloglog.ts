@@ -2,15 +2,16 @@
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import { OK, type Reply } from '../reply.ts';
 import {
   add,
   CorruptHll,
-  cachedCount,
-  cacheValid,
+  cachedCountOf,
   count,
   countRegisters,
   createHll,
+  denseWouldChange,
   HLL_REGISTERS,
   type Hll,
   hllBytes,
@@ -44,7 +45,15 @@ function guarded<T>(fn: () => T): T {
 
 function pfadd(ctx: Ctx, argv: Argv): Reply {
   const k = argv[1] as string;
-  let hll = lookup(ctx, k);
+  const value = ctx.db.get(k, 'string');
+  if (value !== undefined) {
+    if (!isHll(value)) throw E.NOT_HLL;
+    if (!denseWouldChange(value, argv, 2)) {
+      ctx.unchanged();
+      return 0;
+    }
+  }
+  let hll = value === undefined ? undefined : parseHll(value);
   let updated = 0;
   if (hll === undefined) {
     hll = createHll();
@@ -58,9 +67,13 @@ function pfadd(ctx: Ctx, argv: Argv): Reply {
     if (updated > 0) ctx.db.set(k, 'string', hllBytes(target), true);
     throw err;
   }
-  if (updated === 0) return 0;
+  if (updated === 0) {
+    ctx.unchanged();
+    return 0;
+  }
   invalidateCache(target);
   ctx.db.set(k, 'string', hllBytes(target), true);
+  ctx.notify(NOTIFY.STRING, 'pfadd', k);
   return 1;
 }
 
@@ -74,9 +87,13 @@ function pfcount(ctx: Ctx, argv: Argv): Reply {
     return countRegisters(max);
   }
   const k = argv[1] as string;
-  const hll = lookup(ctx, k);
-  if (hll === undefined) return 0;
-  if (cacheValid(hll)) return cachedCount(hll);
+  const value = ctx.db.get(k, 'string');
+  if (value === undefined) return 0;
+  if (!isHll(value)) throw E.NOT_HLL;
+  // The usual case: the header's cached estimate is valid, and answering needs no copy of the registers.
+  const cached = cachedCountOf(value);
+  if (cached !== undefined) return cached;
+  const hll = parseHll(value);
   const card = guarded(() => count(hll));
   // Redis writes the estimate back into the header as a cache (PFCOUNT is "readonly" yet may write).
   setCachedCount(hll, card);
@@ -90,7 +107,11 @@ function pfmerge(ctx: Ctx, argv: Argv): Reply {
   // The destination is one of the inputs, as in Redis.
   for (let i = 1; i < argv.length; i++) {
     const hll = lookup(ctx, argv[i] as string);
-    if (hll === undefined) continue;
+    if (hll === undefined) {
+      // Redis reads the inputs with lookupKeyRead, which reports a miss.
+      notifyMiss(ctx, argv[i] as string);
+      continue;
+    }
     if (isDense(hll)) useDense = true;
     guarded(() => mergeInto(max, hll));
   }
@@ -110,6 +131,8 @@ function pfmerge(ctx: Ctx, argv: Argv): Reply {
   }
   invalidateCache(hll);
   ctx.db.set(dest, 'string', hllBytes(hll), true);
+  // Redis reports a merge as `pfadd`: a mass add of elements.
+  ctx.notify(NOTIFY.STRING, 'pfadd', dest);
   return OK;
 }
 

@@ -7,7 +7,10 @@ import { dumpCommands } from './dump.ts';
 import { genericCommands } from './generic.ts';
 import { geoCommands } from './geo.ts';
 import { hashCommands } from './hash.ts';
+import { hashExCommands } from './hash-ex.ts';
+import { hashTtlCommands } from './hash-ttl.ts';
 import { hyperloglogCommands } from './hyperloglog.ts';
+import { jsonCommands } from './json/index.ts';
 import { listCommands } from './list.ts';
 import { objectCommands, selectCommands, swapdbCommands } from './object.ts';
 import { persistenceCommands } from './persistence.ts';
@@ -17,6 +20,7 @@ import { serverCommands } from './server.ts';
 import { setCommands } from './set.ts';
 import { sortCommands } from './sort.ts';
 import { sortedSetCommands } from './sorted-set/index.ts';
+import { streamCommands } from './stream/index.ts';
 import { stringCommands } from './string.ts';
 import { transactionCommands } from './transactions.ts';
 
@@ -24,6 +28,8 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['string', stringCommands],
   ['generic', genericCommands],
   ['hash', hashCommands],
+  ['hash', hashTtlCommands],
+  ['hash', hashExCommands],
   ['list', listCommands],
   ['set', setCommands],
   ['sorted_set', sortedSetCommands],
@@ -42,4 +48,6 @@ export const allCommands: [group: string, defs: CommandDef[]][] = [
   ['server', swapdbCommands],
   ['pubsub', pubsubCommands],
   ['generic', dumpCommands],
+  ['stream', streamCommands],
+  ['json', jsonCommands],
 ];

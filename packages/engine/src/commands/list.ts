@@ -3,6 +3,7 @@ import { int, int64, is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key, keynum } from '../command/table.ts';
+import { NOTIFY } from '../pubsub/notify.ts';
 import { type ErrorReply, NIL_ARRAY, OK, type Reply } from '../reply.ts';
 import { List } from '../types/list.ts';
 
@@ -20,7 +21,21 @@ function push(ctx: Ctx, argv: Argv, front: boolean, onlyIfExists: boolean): Repl
   }
   if (front) for (let i = 2; i < argv.length; i++) list.pushFront(argv[i] as string);
   else for (let i = 2; i < argv.length; i++) list.pushBack(argv[i] as string);
+  ctx.notify(NOTIFY.LIST, front ? 'lpush' : 'rpush', k);
   return list.size;
+}
+
+/** Redis's listElementsRemoved: the pop event, then `del` when the list is left empty (and deleted). */
+function popped(ctx: Ctx, k: string, list: List, front: boolean): void {
+  ctx.notify(NOTIFY.LIST, front ? 'lpop' : 'rpop', k);
+  removedIfEmpty(ctx, k, list);
+}
+
+/** Deletes a list left empty, reporting it as Redis does. */
+function removedIfEmpty(ctx: Ctx, k: string, list: List): void {
+  if (list.size !== 0) return;
+  ctx.db.delete(k);
+  ctx.notify(NOTIFY.GENERIC, 'del', k);
 }
 
 const lpush = (ctx: Ctx, argv: Argv) => push(ctx, argv, true, false);
@@ -54,7 +69,7 @@ function pop(ctx: Ctx, argv: Argv, front: boolean): Reply {
   if (list === undefined) return withCount ? NIL_ARRAY : null;
   if (count === 0) return [];
   const out = withCount ? popRange(list, count, front) : ((front ? list.popFront() : list.popBack()) as string);
-  ctx.db.deleteIfEmpty(k, list);
+  popped(ctx, k, list, front);
   return out;
 }
 
@@ -99,7 +114,8 @@ function ltrim(ctx: Ctx, argv: Argv): Reply {
     list.dropBack(size - r.stop - 1);
     list.dropFront(r.start);
   }
-  ctx.db.deleteIfEmpty(k, list);
+  ctx.notify(NOTIFY.LIST, 'ltrim', k);
+  removedIfEmpty(ctx, k, list);
   return OK;
 }
 
@@ -122,6 +138,7 @@ function lset(ctx: Ctx, argv: Argv): Reply {
   if (index < 0) index += list.size;
   if (index < 0 || index >= list.size) throw E.INDEX_OUT_OF_RANGE;
   list.set(index, argv[3] as string);
+  ctx.notify(NOTIFY.LIST, 'lset', argv[1] as string);
   return OK;
 }
 
@@ -135,6 +152,7 @@ function linsert(ctx: Ctx, argv: Argv): Reply {
   const at = list.indexOf(argv[3] as string);
   if (at < 0) return -1;
   list.insert(after ? at + 1 : at, argv[4] as string);
+  ctx.notify(NOTIFY.LIST, 'linsert', argv[1] as string);
   return list.size;
 }
 
@@ -145,7 +163,9 @@ function lrem(ctx: Ctx, argv: Argv): Reply {
   const list = ctx.db.get(k, 'list');
   if (list === undefined) return 0;
   const removed = list.removeMatching(argv[3] as string, Math.abs(count), count < 0);
-  ctx.db.deleteIfEmpty(k, list);
+  if (removed === 0) return 0;
+  ctx.notify(NOTIFY.LIST, 'lrem', k);
+  removedIfEmpty(ctx, k, list);
   return removed;
 }
 
@@ -207,7 +227,9 @@ function move(ctx: Ctx, src: string, dst: string, fromFront: boolean, toFront: b
   }
   if (toFront) to.pushFront(value);
   else to.pushBack(value);
-  ctx.db.deleteIfEmpty(src, from);
+  // Redis reports the push on the destination before the pop on the source.
+  ctx.notify(NOTIFY.LIST, toFront ? 'lpush' : 'rpush', dst);
+  popped(ctx, src, from, fromFront);
   return value;
 }
 
@@ -241,7 +263,7 @@ function lmpop(ctx: Ctx, argv: Argv): Reply {
     const list = ctx.db.get(k, 'list');
     if (list === undefined) continue;
     const out = popRange(list, count, front);
-    ctx.db.deleteIfEmpty(k, list);
+    popped(ctx, k, list, front);
     return [k, out];
   }
   return NIL_ARRAY;

@@ -17,18 +17,17 @@ test('OBJECT ENCODING of lists follows the 8 KB listpack limit; sets know listpa
 });
 
 test('OBJECT REFCOUNT reports shared small integers; IDLETIME is 0; FREQ needs an LFU policy', () => {
-  const { run, engine } = createTestEngine();
+  const { run } = createTestEngine();
   run('set', 'small', '9999');
   run('set', 'large', '10000');
   assert.equal(run('object', 'refcount', 'small'), 2147483647);
   assert.equal(run('object', 'refcount', 'large'), 1);
   assert.equal(run('object', 'idletime', 'small'), 0);
   assert.deepEqual(run('object', 'freq', 'small'), E.NO_LFU);
-  let policy = 'allkeys-lfu';
-  engine.registerConfig({ name: 'maxmemory-policy', get: () => policy });
+  run('config', 'set', 'maxmemory-policy', 'allkeys-lfu');
   assert.equal(run('object', 'freq', 'small'), 5);
   assert.deepEqual(run('object', 'idletime', 'small'), E.NO_LRU);
-  policy = 'allkeys-lru';
+  run('config', 'set', 'maxmemory-policy', 'allkeys-lru');
   assert.equal(run('object', 'idletime', 'small'), 0);
 });
 

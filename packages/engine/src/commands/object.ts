@@ -60,7 +60,9 @@ function hashEncoding(hash: Hash): string {
   hash.forEach((value, field) => {
     if (value.length > HASH_MAX_VALUE || field.length > HASH_MAX_VALUE) compact = false;
   });
-  return compact ? 'listpack' : 'hashtable';
+  // Redis 7.4 keeps a small hash with field TTLs as a listpack of field-value-TTL triples.
+  if (compact) return hash.expirable ? 'listpackex' : 'listpack';
+  return 'hashtable';
 }
 
 /**
@@ -70,7 +72,7 @@ function hashEncoding(hash: Hash): string {
  * Redis says raw.
  */
 function encodingOf(ctx: Ctx, k: string): string | null {
-  const entry = ctx.db.lookup(k);
+  const entry = ctx.db.peek(k);
   if (entry === undefined) return null;
   switch (entry.type) {
     case 'string': {
@@ -86,6 +88,10 @@ function encodingOf(ctx: Ctx, k: string): string | null {
       return hashEncoding(entry.value as Hash);
     case 'zset':
       return (entry.value as ZSet).listpack ? 'listpack' : 'skiplist';
+    case 'ReJSON-RL':
+      return 'raw'; // a module value is a plain object to Redis
+    case 'stream':
+      return 'stream';
   }
   return null;
 }
@@ -99,7 +105,7 @@ function objectEncoding(ctx: Ctx, argv: Argv): Reply {
 }
 
 function objectRefcount(ctx: Ctx, argv: Argv): Reply {
-  const entry = ctx.db.lookup(argv[2] as string);
+  const entry = ctx.db.peek(argv[2] as string);
   if (entry === undefined) return null;
   if (entry.type === 'string' && isLongString(entry.value as string)) {
     const n = Number(entry.value);
@@ -112,13 +118,13 @@ function objectRefcount(ctx: Ctx, argv: Argv): Reply {
 
 /** No access time is kept per key (it would cost every lookup), so a live key reads as just used. */
 function objectIdletime(ctx: Ctx, argv: Argv): Reply {
-  if (ctx.db.lookup(argv[2] as string) === undefined) return null;
+  if (ctx.db.peek(argv[2] as string) === undefined) return null;
   if (policy(ctx).includes('lfu')) throw E.NO_LRU;
   return 0;
 }
 
 function objectFreq(ctx: Ctx, argv: Argv): Reply {
-  if (ctx.db.lookup(argv[2] as string) === undefined) return null;
+  if (ctx.db.peek(argv[2] as string) === undefined) return null;
   if (!policy(ctx).includes('lfu')) throw E.NO_LFU;
   // Redis's counter for a key seen once and not decayed (LFU_INIT_VAL): we count no accesses.
   return 5;

@@ -6,6 +6,7 @@ import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key, keynum } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { parseScanArgs, type ScanArgs, scanStep } from '../keyspace/scan.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import { ErrorReply, type Reply } from '../reply.ts';
 import { RSet } from '../types/set.ts';
 
@@ -19,6 +20,7 @@ function sadd(ctx: Ctx, argv: Argv): Reply {
   const set = ctx.db.getOrCreate(argv[1] as string, 'set', newSet);
   let added = 0;
   for (let i = 2; i < argv.length; i++) if (set.add(argv[i] as string)) added++;
+  if (added > 0) ctx.notify(NOTIFY.SET, 'sadd', argv[1] as string);
   return added;
 }
 
@@ -28,8 +30,17 @@ function srem(ctx: Ctx, argv: Argv): Reply {
   if (set === undefined) return 0;
   let removed = 0;
   for (let i = 2; i < argv.length && set.size > 0; i++) if (set.delete(argv[i] as string)) removed++;
-  ctx.db.deleteIfEmpty(k, set);
+  if (removed === 0) return 0;
+  ctx.notify(NOTIFY.SET, 'srem', k);
+  removedIfEmpty(ctx, k, set);
   return removed;
+}
+
+/** Deletes a set left empty, reporting it as Redis does. */
+function removedIfEmpty(ctx: Ctx, k: string, set: RSet): void {
+  if (set.size !== 0) return;
+  ctx.db.delete(k);
+  ctx.notify(NOTIFY.GENERIC, 'del', k);
 }
 
 function smembers(ctx: Ctx, argv: Argv): Reply {
@@ -64,7 +75,8 @@ function spop(ctx: Ctx, argv: Argv): Reply {
   const set = ctx.db.get(k, 'set');
   if (set === undefined) return null;
   const member = set.pop(ctx.random) as string;
-  ctx.db.deleteIfEmpty(k, set);
+  ctx.notify(NOTIFY.SET, 'spop', k);
+  removedIfEmpty(ctx, k, set);
   ctx.propagate(['SREM', k, member]);
   return member;
 }
@@ -74,9 +86,11 @@ function spopCount(ctx: Ctx, k: string, arg: string): Reply {
   if (count < 0) throw E.NOT_POSITIVE;
   const set = ctx.db.get(k, 'set');
   if (set === undefined || count === 0) return [];
+  ctx.notify(NOTIFY.SET, 'spop', k);
   if (count >= set.size) {
     ctx.db.delete(k);
     ctx.propagate(['DEL', k]);
+    ctx.notify(NOTIFY.GENERIC, 'del', k);
     // The set left the keyspace, so its member array can be the reply as it is.
     return set.members() as string[];
   }
@@ -116,8 +130,9 @@ function smove(ctx: Ctx, argv: Argv): Reply {
   const to = ctx.db.get(dst, 'set');
   if (from === to) return from.has(member) ? 1 : 0;
   if (!from.delete(member)) return 0;
-  ctx.db.deleteIfEmpty(src, from);
-  (to ?? ctx.db.getOrCreate(dst, 'set', newSet)).add(member);
+  ctx.notify(NOTIFY.SET, 'srem', src);
+  removedIfEmpty(ctx, src, from);
+  if ((to ?? ctx.db.getOrCreate(dst, 'set', newSet)).add(member)) ctx.notify(NOTIFY.SET, 'sadd', dst);
   return 1;
 }
 
@@ -130,8 +145,11 @@ function interSources(ctx: Ctx, argv: Argv, from: number, to: number): RSet[] | 
   let missing = false;
   for (let i = from; i < to; i++) {
     const set = ctx.db.get(argv[i] as string, 'set');
-    if (set === undefined) missing = true;
-    else sets.push(set);
+    if (set === undefined) {
+      // The STORE forms too read their inputs with lookupKeyRead, which reports a miss.
+      notifyMiss(ctx, argv[i] as string);
+      missing = true;
+    } else sets.push(set);
   }
   if (missing) return null;
   return sets.sort((a, b) => a.size - b.size);
@@ -182,13 +200,17 @@ function sinterstore(ctx: Ctx, argv: Argv): Reply {
   const sets = interSources(ctx, argv, 2, argv.length);
   const result = new RSet();
   if (sets !== null) intersect(sets, 0, (m) => result.add(m));
-  return store(ctx, argv[1] as string, result);
+  return store(ctx, argv[1] as string, result, 'sinterstore');
 }
 
 /** The sets named by argv[from..], every key type-checked first; undefined stands for a missing key. */
 function sources(ctx: Ctx, argv: Argv, from: number): (RSet | undefined)[] {
   const sets: (RSet | undefined)[] = [];
-  for (let i = from; i < argv.length; i++) sets.push(ctx.db.get(argv[i] as string, 'set'));
+  for (let i = from; i < argv.length; i++) {
+    const set = ctx.db.get(argv[i] as string, 'set');
+    if (set === undefined) notifyMiss(ctx, argv[i] as string);
+    sets.push(set);
+  }
   return sets;
 }
 
@@ -246,17 +268,21 @@ function sdiff(ctx: Ctx, argv: Argv): Reply {
 }
 
 function sunionstore(ctx: Ctx, argv: Argv): Reply {
-  return store(ctx, argv[1] as string, union(sources(ctx, argv, 2)));
+  return store(ctx, argv[1] as string, union(sources(ctx, argv, 2)), 'sunionstore');
 }
 
 function sdiffstore(ctx: Ctx, argv: Argv): Reply {
-  return store(ctx, argv[1] as string, difference(sources(ctx, argv, 2)));
+  return store(ctx, argv[1] as string, difference(sources(ctx, argv, 2)), 'sdiffstore');
 }
 
 /** Replaces `dst` (whatever it held, TTL included) with `result`, or deletes it when the result is empty. */
-function store(ctx: Ctx, dst: string, result: RSet): Reply {
-  if (result.size === 0) ctx.db.delete(dst);
-  else ctx.db.set(dst, 'set', result);
+function store(ctx: Ctx, dst: string, result: RSet, event: string): Reply {
+  if (result.size === 0) {
+    if (ctx.db.delete(dst)) ctx.notify(NOTIFY.GENERIC, 'del', dst);
+  } else {
+    ctx.db.set(dst, 'set', result);
+    ctx.notify(NOTIFY.SET, event, dst);
+  }
   return result.size;
 }
 

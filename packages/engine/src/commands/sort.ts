@@ -8,6 +8,7 @@ import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { WRONGTYPE } from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import type { Reply } from '../reply.ts';
 import { strtod } from '../strtod.ts';
 import { List } from '../types/list.ts';
@@ -78,7 +79,10 @@ function lookupByPattern(ctx: Ctx, pattern: string, element: string): string | u
   // The key keeps the pattern's bytes past a NUL (Redis copies by sds length), minus any field part.
   const keyName = pattern.slice(0, star) + element + pattern.slice(star + 1, hasField ? arrow : pattern.length);
   const entry = ctx.db.lookup(keyName);
-  if (entry === undefined) return undefined;
+  if (entry === undefined) {
+    notifyMiss(ctx, keyName);
+    return undefined;
+  }
   if (hasField) {
     if (entry.type !== 'hash') return undefined;
     const hash = entry.value as import('../types/hash.ts').Hash;
@@ -99,6 +103,7 @@ const cmpBytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function sortGeneric(ctx: Ctx, argv: Argv, readonly: boolean): Reply {
   const o = parse(argv, readonly);
   const entry = ctx.db.lookup(argv[1] as string);
+  if (entry === undefined) notifyMiss(ctx, argv[1] as string);
   if (entry !== undefined && entry.type !== 'list' && entry.type !== 'set' && entry.type !== 'zset') throw WRONGTYPE;
   // A set has no order of its own, so a stored result is sorted to be reproducible (as Redis does).
   if (o.dontsort && entry?.type === 'set' && o.store !== null) {
@@ -185,7 +190,7 @@ function sortGeneric(ctx: Ctx, argv: Argv, readonly: boolean): Reply {
 
   const dest = o.store;
   if (out.length === 0) {
-    ctx.db.delete(dest);
+    if (ctx.db.delete(dest)) ctx.notify(NOTIFY.GENERIC, 'del', dest);
     ctx.propagate(['DEL', dest]);
     return 0;
   }
@@ -194,6 +199,7 @@ function sortGeneric(ctx: Ctx, argv: Argv, readonly: boolean): Reply {
   const values = out.map((v) => v ?? '');
   for (const v of values) list.pushBack(v);
   ctx.db.set(dest, 'list', list);
+  ctx.notify(NOTIFY.LIST, 'sortstore', dest);
   // BY and GET read keys the log does not name, so the effect is logged rather than the command.
   ctx.propagate(['DEL', dest]);
   ctx.propagate(['RPUSH', dest, ...values]);

@@ -12,6 +12,7 @@ import {
   type LongDouble,
   parseLongDouble,
 } from '../long-double.ts';
+import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import { MapReply, OK, type Reply } from '../reply.ts';
 
 const LLONG_MAX = 9223372036854775807n;
@@ -120,14 +121,21 @@ function setGeneric(
   const entry = ctx.db.lookup(k);
   let old: Reply = null;
   if (flags & GET) {
+    // Redis reads the old value with lookupKeyRead first, which reports a miss.
+    if (entry === undefined) notifyMiss(ctx, k);
     if (entry !== undefined && entry.type !== 'string') throw E.WRONGTYPE;
     old = entry === undefined ? null : (entry.value as string);
   }
   if ((flags & NX && entry !== undefined) || (flags & XX && entry === undefined)) return flags & GET ? old : aborted;
   ctx.db.set(k, 'string', value, (flags & KEEPTTL) !== 0);
+  ctx.notify(NOTIFY.STRING, 'set', k);
   if (hasExpire) {
     ctx.db.setExpire(k, at);
     if (!(flags & PXAT)) ctx.propagate(['SET', k, value, 'PXAT', msText(at)]);
+    ctx.notify(NOTIFY.GENERIC, 'expire', k);
+    // Redis keeps a key whose time is already past until a lookup or its expiry cycle meets it, and says
+    // `expired` then; here it is gone at once, so that is said now.
+    if (at <= ctx.db.now) ctx.notify(NOTIFY.EXPIRED, 'expired', k);
   }
   return flags & GET ? old : ok;
 }
@@ -156,15 +164,21 @@ function psetex(ctx: Ctx, argv: Argv): Reply {
 function getset(ctx: Ctx, argv: Argv): Reply {
   const k = argv[1] as string;
   const old = str(ctx, k) ?? null;
+  if (old === null) notifyMiss(ctx, k);
   ctx.db.set(k, 'string', argv[2] as string);
+  ctx.notify(NOTIFY.STRING, 'set', k);
   return old;
 }
 
 function getdel(ctx: Ctx, argv: Argv): Reply {
   const k = argv[1] as string;
   const value = str(ctx, k);
-  if (value === undefined) return null;
+  if (value === undefined) {
+    notifyMiss(ctx, k);
+    return null;
+  }
   ctx.db.delete(k);
+  ctx.notify(NOTIFY.GENERIC, 'del', k);
   return value;
 }
 
@@ -173,17 +187,22 @@ function getex(ctx: Ctx, argv: Argv): Reply {
   const { flags, expire } = parseSetOptions(argv, 2, false);
   const k = argv[1] as string;
   const value = str(ctx, k);
-  if (value === undefined) return null;
+  if (value === undefined) {
+    notifyMiss(ctx, k);
+    return null;
+  }
   if (expire !== undefined) {
     const at = expireAt(ctx, expire, flags, 'getex');
     if (at <= ctx.db.now) {
       ctx.db.delete(k);
       ctx.propagate(['DEL', k]);
+      ctx.notify(NOTIFY.GENERIC, 'del', k);
     } else {
       ctx.db.setExpire(k, at);
       ctx.propagate(['PEXPIREAT', k, msText(at)]);
+      ctx.notify(NOTIFY.GENERIC, 'expire', k);
     }
-  } else if (flags & PERSIST) ctx.db.persist(k);
+  } else if (flags & PERSIST && ctx.db.persist(k)) ctx.notify(NOTIFY.GENERIC, 'persist', k);
   return value;
 }
 
@@ -198,15 +217,23 @@ function mget(ctx: Ctx, argv: Argv): Reply {
 
 function mset(ctx: Ctx, argv: Argv): Reply {
   if (argv.length % 2 === 0) throw E.arity('mset');
-  for (let i = 1; i < argv.length; i += 2) ctx.db.set(argv[i] as string, 'string', argv[i + 1] as string);
+  setAll(ctx, argv);
   return OK;
 }
 
 function msetnx(ctx: Ctx, argv: Argv): Reply {
   if (argv.length % 2 === 0) throw E.arity('msetnx');
   for (let i = 1; i < argv.length; i += 2) if (ctx.db.has(argv[i] as string)) return 0;
-  for (let i = 1; i < argv.length; i += 2) ctx.db.set(argv[i] as string, 'string', argv[i + 1] as string);
+  setAll(ctx, argv);
   return 1;
+}
+
+function setAll(ctx: Ctx, argv: Argv): void {
+  for (let i = 1; i < argv.length; i += 2) {
+    const k = argv[i] as string;
+    ctx.db.set(k, 'string', argv[i + 1] as string);
+    ctx.notify(NOTIFY.STRING, 'set', k);
+  }
 }
 
 function append(ctx: Ctx, argv: Argv): Reply {
@@ -215,11 +242,13 @@ function append(ctx: Ctx, argv: Argv): Reply {
   const old = str(ctx, k);
   if (old === undefined) {
     ctx.db.set(k, 'string', tail);
+    ctx.notify(NOTIFY.STRING, 'append', k);
     return tail.length;
   }
   const total = old.length + tail.length;
   if (total > MAX_STRING) throw E.STRING_TOO_LONG;
   ctx.db.set(k, 'string', old + tail, true);
+  ctx.notify(NOTIFY.STRING, 'append', k);
   return total;
 }
 
@@ -239,6 +268,7 @@ function incrBy(ctx: Ctx, k: string, delta: number | bigint): Reply {
   const result = addInt64(value, delta);
   if (result === null) throw E.OVERFLOW;
   ctx.db.set(k, 'string', String(result), true);
+  ctx.notify(NOTIFY.STRING, 'incrby', k);
   return result;
 }
 
@@ -270,6 +300,7 @@ function incrbyfloat(ctx: Ctx, argv: Argv): Reply {
   const text = formatLongDouble(sum);
   ctx.db.set(k, 'string', text, true);
   ctx.propagate(['SET', k, text, 'KEEPTTL']);
+  ctx.notify(NOTIFY.STRING, 'incrbyfloat', k);
   return text;
 }
 
@@ -302,6 +333,7 @@ function setrange(ctx: Ctx, argv: Argv): Reply {
       ? base + '\0'.repeat(offset - base.length) + patch
       : base.slice(0, offset) + patch + base.slice(offset + patch.length);
   ctx.db.set(k, 'string', value, true);
+  ctx.notify(NOTIFY.STRING, 'setrange', k);
   return value.length;
 }
 

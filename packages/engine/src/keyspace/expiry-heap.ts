@@ -33,6 +33,11 @@ export class ExpiryHeap {
     return this.times.length > 0 ? (this.times[0] as number) : Number.POSITIVE_INFINITY;
   }
 
+  /** The key of the earliest pair. Call only when `size > 0`. */
+  peekKey(): string {
+    return this.keys[0] as string;
+  }
+
   /** Removes the earliest pair and returns its key. Call only when `size > 0`. */
   pop(): string {
     const times = this.times;

@@ -10,6 +10,8 @@
  * the engine calls `reaccount` for the keys a write command named once it has run.
  */
 import { WRONGTYPE } from '../command/errors.ts';
+import { NOTIFY } from '../pubsub/notify.ts';
+import type { Hash } from '../types/hash.ts';
 import { type RedisType, type TypeMap, valueBytes } from '../types/index.ts';
 import { ExpiryHeap } from './expiry-heap.ts';
 
@@ -46,8 +48,34 @@ export class Keyspace {
   private used = 0;
   /** Keys removed by expiry, lazy or active (INFO stats `expired_keys`). */
   expiredCount = 0;
+  /** Lookups by `get` while `countingReads` (set by the engine for read-only commands): INFO stats. */
+  hits = 0;
+  misses = 0;
+  countingReads = false;
   /** Called for every key removed by expiry, so hosts can log or propagate it. */
   onExpire: ((key: string) => void) | undefined;
+  /**
+   * The keyspace-level events (NOTIFY.NEW, NOTIFY.EXPIRED; NOTIFY.HASH and NOTIFY.GENERIC for field
+   * expiry's `hexpired` and `del`) `onEvent` wants; the engine keeps it in sync
+   * with `notify-keyspace-events`, so while they are off a key creation or expiry pays one integer test.
+   */
+  eventMask = 0;
+  /**
+   * True while a read command runs with key-miss events on: a lookup that finds nothing reports `keymiss`
+   * (Redis's lookupKeyRead; write lookups never do).
+   */
+  reportMisses = false;
+  /** Receives the keyspace-level events (`new`, `expired`, `keymiss`) to publish. */
+  onEvent: ((type: number, event: string, key: string) => void) | undefined;
+  /** Hashes with field TTLs by their earliest one (see `armFields`), for the active sweep. */
+  private readonly fieldHeap = new ExpiryHeap();
+  /** Hash fields removed by field expiry (INFO stats `expired_subkeys`). */
+  expiredFields = 0;
+  /**
+   * Called with the fields of `key` removed by field expiry, lazy or active, so hosts can log them as
+   * `HDEL key field` (as Redis propagates them); the hash's key goes with its last field.
+   */
+  onFieldExpire: ((key: string, fields: string[]) => void) | undefined;
 
   /** Number of keys, counting ones past their time that no lookup has removed yet (as Redis's DBSIZE). */
   get size(): number {
@@ -71,11 +99,35 @@ export class Keyspace {
   /** The live entry for `key`, removing it first if it has expired. */
   lookup(key: string): Entry | undefined {
     const entry = this.map.get(key);
+    if (entry === undefined) {
+      if (this.reportMisses) this.onEvent?.(NOTIFY.KEY_MISS, 'keymiss', key);
+      return undefined;
+    }
+    if (entry.expireAt !== 0 && entry.expireAt <= this.now) {
+      this.expire(key, entry);
+      if (this.reportMisses) this.onEvent?.(NOTIFY.KEY_MISS, 'keymiss', key);
+      return undefined;
+    }
+    // A hash whose every field expired is gone, as Redis deletes it with its last field.
+    if (entry.type === 'hash' && this.lastFieldsExpired(key, entry)) {
+      if (this.reportMisses) this.onEvent?.(NOTIFY.KEY_MISS, 'keymiss', key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /**
+   * `lookup` that never reports a read miss: OBJECT's and SCAN's lookups, which Redis makes with
+   * LOOKUP_NONOTIFY or expireIfNeeded alone.
+   */
+  peek(key: string): Entry | undefined {
+    const entry = this.map.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAt !== 0 && entry.expireAt <= this.now) {
       this.expire(key, entry);
       return undefined;
     }
+    if (entry.type === 'hash' && this.lastFieldsExpired(key, entry)) return undefined;
     return entry;
   }
 
@@ -86,6 +138,10 @@ export class Keyspace {
   /** The value of `key` if it holds `type`; undefined if missing; throws WRONGTYPE otherwise. */
   get<T extends RedisType>(key: string, type: T): TypeMap[T] | undefined {
     const entry = this.lookup(key);
+    if (this.countingReads) {
+      if (entry === undefined) this.misses++;
+      else this.hits++;
+    }
     if (entry === undefined) return undefined;
     if (entry.type !== type) throw WRONGTYPE;
     return entry.value as TypeMap[T];
@@ -117,6 +173,7 @@ export class Keyspace {
       old.type = type;
       old.value = value;
       this.account(key, old);
+      if (type === 'hash') this.rearmFields(key, value as Hash);
       return;
     }
     this.insert(key, type, value);
@@ -170,6 +227,9 @@ export class Keyspace {
     this.map.set(to, entry);
     this.account(to, entry);
     if (entry.expireAt !== 0) this.heap.push(entry.expireAt, to);
+    if (entry.type === 'hash') this.rearmFields(to, entry.value as Hash);
+    // Redis re-adds the value under its new name (dbAdd), which reports the name as new.
+    if (this.eventMask & NOTIFY.NEW) this.onEvent?.(NOTIFY.NEW, 'new', to);
     return true;
   }
 
@@ -190,6 +250,23 @@ export class Keyspace {
   /** The raw map, for scans that keep an iterator across calls. Entries may be past their time. */
   entries(): Map<string, Entry> {
     return this.map;
+  }
+
+  /**
+   * The key to evict next when the platform must free memory, as Upstash's "optimistic-volatile" policy
+   * prefers: a key with a TTL (the soonest to expire, so the least time-to-live is lost), else the oldest
+   * key written (insertion order, a cheap stand-in for least recently used). Amortised O(1); stale heap
+   * pairs met on the way are dropped.
+   */
+  evictionCandidate(): string | undefined {
+    const heap = this.heap;
+    while (heap.size > 0) {
+      const key = heap.peekKey();
+      if (this.map.get(key)?.expireAt === heap.peekTime()) return key;
+      heap.pop();
+    }
+    for (const key of this.map.keys()) return key;
+    return undefined;
   }
 
   /** A uniformly random live key (RANDOMKEY). O(n); Redis samples its hash table instead. */
@@ -220,6 +297,7 @@ export class Keyspace {
   flush(): void {
     this.map.clear();
     this.heap.clear();
+    this.fieldHeap.clear();
     this.volatileKeys = 0;
     this.used = 0;
   }
@@ -239,13 +317,86 @@ export class Keyspace {
         deleted++;
       }
     }
+    return deleted + this.activeExpireFields(limit - deleted);
+  }
+
+  /**
+   * Registers `hash` (stored at `key`) for the active sweep at its earliest field expiry, unless it is
+   * registered no later already. Commands that give fields a TTL call it; storing a hash does too.
+   */
+  armFields(key: string, hash: Hash): void {
+    const at = hash.nextExpiry();
+    if (at >= hash.armedAt) return;
+    hash.armedAt = at;
+    this.fieldHeap.push(at, key);
+    if (this.fieldHeap.size > 64 && this.fieldHeap.size > 2 * this.map.size) this.compactFieldHeap();
+  }
+
+  /** `armFields` for a hash newly stored under `key`: a registration under another name does not count. */
+  private rearmFields(key: string, hash: Hash): void {
+    hash.armedAt = Number.POSITIVE_INFINITY;
+    this.armFields(key, hash);
+  }
+
+  /** Removes due fields of hashes, earliest first, at most `limit`; returns how many it removed. */
+  private activeExpireFields(limit: number): number {
+    let deleted = 0;
+    const heap = this.fieldHeap;
+    while (deleted < limit && heap.size > 0 && heap.peekTime() <= this.now) {
+      const at = heap.peekTime();
+      const key = heap.pop();
+      const entry = this.map.get(key);
+      if (entry === undefined || entry.type !== 'hash') continue;
+      const hash = entry.value as Hash;
+      // A key past its own time is the key sweep's to delete, fields and all.
+      if (hash.armedAt !== at || (entry.expireAt !== 0 && entry.expireAt <= this.now)) continue;
+      hash.armedAt = Number.POSITIVE_INFINITY;
+      deleted += this.expireFields(key, entry, limit - deleted);
+      if (this.map.get(key) === entry) this.armFields(key, hash);
+    }
     return deleted;
+  }
+
+  /** Purges the hash's due fields; true when that removed its last field and so the key. */
+  private lastFieldsExpired(key: string, entry: Entry): boolean {
+    if ((entry.value as Hash).nextExpiry() > this.now) return false;
+    this.expireFields(key, entry, Number.POSITIVE_INFINITY);
+    return this.map.get(key) !== entry;
+  }
+
+  /**
+   * Removes up to `limit` due fields of the hash at `key`, as Redis's field expiry: logged as HDELs,
+   * announced as one `hexpired` event, then `del` when the key goes with its last field.
+   */
+  private expireFields(key: string, entry: Entry, limit: number): number {
+    const hash = entry.value as Hash;
+    const fields = hash.expireDue(this.now, limit);
+    if (fields.length === 0) return 0;
+    this.expiredFields += fields.length;
+    this.onFieldExpire?.(key, fields);
+    if (this.eventMask & NOTIFY.HASH) this.onEvent?.(NOTIFY.HASH, 'hexpired', key);
+    if (hash.size === 0) {
+      this.remove(key, entry);
+      if (this.eventMask & NOTIFY.GENERIC) this.onEvent?.(NOTIFY.GENERIC, 'del', key);
+    } else {
+      this.account(key, entry);
+    }
+    return fields.length;
+  }
+
+  /** Keeps the live registration of each hash only (see `armFields`). */
+  private compactFieldHeap(): void {
+    this.fieldHeap.compact((key, at) => {
+      const entry = this.map.get(key);
+      return entry !== undefined && entry.type === 'hash' && (entry.value as Hash).armedAt === at;
+    });
   }
 
   private expire(key: string, entry: Entry): void {
     this.remove(key, entry);
     this.expiredCount++;
     this.onExpire?.(key);
+    if (this.eventMask & NOTIFY.EXPIRED) this.onEvent?.(NOTIFY.EXPIRED, 'expired', key);
   }
 
   private remove(key: string, entry: Entry): void {
@@ -258,6 +409,8 @@ export class Keyspace {
     const bytes = entryBytes(key, value);
     this.map.set(key, { type, value, expireAt: 0, bytes });
     this.used += bytes;
+    if (type === 'hash') this.rearmFields(key, value as Hash);
+    if (this.eventMask & NOTIFY.NEW) this.onEvent?.(NOTIFY.NEW, 'new', key);
   }
 
   private account(key: string, entry: Entry): void {

@@ -9,8 +9,10 @@ import type { Engine } from '../engine.ts';
 import { createScriptingTestEngine, createTestEngine, seededRandom, type TestEngine } from '../testing/index.ts';
 import type { Hash } from '../types/hash.ts';
 import { ELEMENT_OVERHEAD } from '../types/index.ts';
+import { type JsonDoc, sizeOf } from '../types/json.ts';
 import type { List } from '../types/list.ts';
 import type { RSet } from '../types/set.ts';
+import type { Stream } from '../types/stream.ts';
 import type { ZSet } from '../types/zset.ts';
 import { ENTRY_OVERHEAD, type Entry } from './keyspace.ts';
 
@@ -37,6 +39,10 @@ function elementBytes(entry: Entry): number {
     case 'zset':
       for (const m of (v as ZSet).scanOrder()) n += m.length + SCORE_BYTES + ELEMENT_OVERHEAD;
       return n;
+    case 'ReJSON-RL':
+      return sizeOf((v as JsonDoc).root);
+    case 'stream':
+      return (v as Stream).recount();
   }
 }
 

@@ -6,9 +6,12 @@
  */
 import { formatDouble } from '../bytes.ts';
 import type { Argv } from '../command/table.ts';
+import { serialize } from '../commands/json/format.ts';
+import { rewriteStream } from '../commands/stream/rewrite.ts';
 import type { Scripting } from '../scripting/scripting.ts';
 import type { Hash } from '../types/hash.ts';
 import type { RedisType } from '../types/index.ts';
+import type { JsonDoc } from '../types/json.ts';
 import type { List } from '../types/list.ts';
 import type { RSet } from '../types/set.ts';
 import type { ZSet } from '../types/zset.ts';
@@ -31,6 +34,7 @@ export const EMITTERS: { [T in RedisType]: (key: string, value: never, emit: Emi
       }
     });
     if (argv.length > 2) emit(argv);
+    if (value.hasFieldTtl) emitFieldTtls(key, value, emit);
   },
   list: (key, value: List, emit) => chunked('RPUSH', key, value.values(), emit),
   set: (key, value: RSet, emit) => chunked('SADD', key, value.values(), emit),
@@ -46,7 +50,34 @@ export const EMITTERS: { [T in RedisType]: (key: string, value: never, emit: Emi
     }
     if (argv.length > 2) emit(argv);
   },
+  // One command however large the document: JSON.SET cannot build a document piecewise at the root.
+  'ReJSON-RL': (key, value: JsonDoc, emit) => emit(['JSON.SET', key, '$', serialize(value.root)]),
+  stream: rewriteStream,
 };
+
+/**
+ * Field TTLs as HPEXPIREAT key ms FIELDS n field…, one command per instant (cut by REWRITE_BATCH), earliest
+ * first and each instant's fields in reverse: replaying them rebuilds a small hash's listpackex order, where
+ * a field given a TTL goes before those with the same one.
+ */
+function emitFieldTtls(key: string, hash: Hash, emit: Emit): void {
+  const byTime = new Map<number, string[]>();
+  hash.forEach((_v, field) => {
+    const at = hash.expireAt(field);
+    if (at === 0) return;
+    const fields = byTime.get(at);
+    if (fields === undefined) byTime.set(at, [field]);
+    else fields.push(field);
+  });
+  const times = [...byTime.keys()].sort((a, b) => a - b);
+  for (const at of times) {
+    const fields = (byTime.get(at) as string[]).reverse();
+    for (let i = 0; i < fields.length; i += REWRITE_BATCH) {
+      const batch = fields.slice(i, i + REWRITE_BATCH);
+      emit(['HPEXPIREAT', key, String(at), 'FIELDS', String(batch.length), ...batch]);
+    }
+  }
+}
 
 function chunked(cmd: string, key: string, items: Iterable<string>, emit: Emit): void {
   let argv: string[] = [cmd, key];

@@ -87,3 +87,15 @@ export function formatNotifyFlags(flags: number): string {
   if (flags & NOTIFY.KEY_MISS) out += 'm';
   return out;
 }
+
+/**
+ * A miss by a write command that reads a key the way Redis's lookupKeyRead does (GETDEL, SORT, BITOP's
+ * sources…), which reports `keymiss` there. A read command's misses the keyspace reports by itself, so
+ * this adds nothing then.
+ */
+export function notifyMiss(
+  ctx: { db: { reportMisses: boolean }; notify(type: number, event: string, key: string): void },
+  key: string,
+): void {
+  if (!ctx.db.reportMisses) ctx.notify(NOTIFY.KEY_MISS, 'keymiss', key);
+}

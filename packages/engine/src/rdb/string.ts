@@ -11,7 +11,18 @@ export function writeLength(n: number): string {
   if (n < 16384) return byte(0x40 | (n >> 8)) + byte(n);
   if (n <= 0xffffffff) return byte(0x80) + byte(n >>> 24) + byte(n >>> 16) + byte(n >>> 8) + byte(n);
   const hi = Math.floor(n / 0x100000000);
-  return byte(0x81) + byte(hi >>> 24) + byte(hi >>> 16) + byte(hi >>> 8) + byte(hi) + writeLength(n >>> 0).slice(1);
+  const lo = n >>> 0;
+  return (
+    byte(0x81) +
+    byte(hi >>> 24) +
+    byte(hi >>> 16) +
+    byte(hi >>> 8) +
+    byte(hi) +
+    byte(lo >>> 24) +
+    byte(lo >>> 16) +
+    byte(lo >>> 8) +
+    byte(lo)
+  );
 }
 
 export function writeString(s: string): string {

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { serialize } from '../commands/json/format.ts';
+import { parseJson } from '../commands/json/parse.ts';
 import { EMITTERS } from '../keyspace/rewrite.ts';
 import { Hash } from '../types/hash.ts';
 import type { RedisType, TypeMap } from '../types/index.ts';
+import { JsonDoc } from '../types/json.ts';
 import { List } from '../types/list.ts';
 import { RSet } from '../types/set.ts';
+import { Stream } from '../types/stream.ts';
+import { makeId } from '../types/stream-id.ts';
 import { ZSet } from '../types/zset.ts';
 import { framePayload, RDB_VERSION, unframePayload } from './payload.ts';
+import { encodeStream } from './stream-codec.ts';
 import { writeLength, writeString } from './string.ts';
 import { CODECS, type Decoded, dumpValue, RDB_TYPE, restoreValue } from './value.ts';
 
@@ -16,7 +22,9 @@ const BIN = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('
 function plain(d: Decoded | { type: RedisType; value: TypeMap[RedisType] }): unknown {
   const v = d.value;
   if (typeof v === 'string') return v;
+  if (v instanceof JsonDoc) return serialize(v.root);
   if (v instanceof List) return [...v.values()];
+  if (v instanceof Stream) return encodeStream(v);
   if (v instanceof RSet) return [...v.values()].sort();
   if (v instanceof Hash) {
     const out: [string, string][] = [];
@@ -55,6 +63,11 @@ const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, 
 
 /** Samples by type: a type with no codec has no entry here either, and the typed table will not compile. */
 const SAMPLES: { [T in RedisType]: TypeMap[T][] } = {
+  'ReJSON-RL': [
+    new JsonDoc(parseJson('1')),
+    new JsonDoc(parseJson('{"a":[1,2.5,1.0,-0.0,"\\u00e9\\n",null,true],"big":18446744073709551615}')),
+    new JsonDoc(parseJson(`[${many(5_000, (i) => `{"k${i}":${i}}`).join(',')}]`)),
+  ],
   string: ['', 'x', BIN, '12345', '-1', 'a'.repeat(70_000)],
   list: [list(['a']), list(['', BIN, 'a', 'a']), list(many(20_000, (i) => `e${i}`))],
   set: [set(['a']), set([BIN, '', '1', '2']), set(many(20_000, (i) => `m${i}`))],
@@ -79,7 +92,23 @@ const SAMPLES: { [T in RedisType]: TypeMap[T][] } = {
     ]),
     zset(many(5_000, (i) => `z${i}`).map((m, i) => [m, i / 7])),
   ],
+  stream: [new Stream(), streamSample()],
 };
+
+/** Entries with binary fields and an ID past 2^53, a group with a pending entry and an idle consumer. */
+function streamSample(): Stream {
+  const s = new Stream();
+  s.append(makeId(1, 0), ['f', BIN]);
+  s.append(makeId(2n ** 60n, 5), [BIN, '', 'g', 'h']);
+  s.maxDeletedId = makeId(1, 1);
+  const g = s.createGroup('g', makeId(1, 0), 1);
+  if (g !== null) {
+    const c = s.createConsumer(g, 'alice', 1000);
+    s.createConsumer(g, BIN, 2000);
+    if (c !== null) s.assign(g, makeId(1, 0), c, 1500, 3);
+  }
+  return s;
+}
 
 test('every type has a codec (the same types the snapshot rewriter knows)', () => {
   assert.deepEqual(Object.keys(CODECS).sort(), Object.keys(EMITTERS).sort());

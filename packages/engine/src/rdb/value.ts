@@ -4,17 +4,30 @@
  * can read, and Redis payloads of the same plain forms load here; Redis's compact forms (listpack,
  * quicklist, intset, ziplist) are refused, as is any malformed, empty or duplicate-holding body.
  */
+import { serialize } from '../commands/json/format.ts';
+import { parseJson } from '../commands/json/parse.ts';
 import { string2d } from '../strtod.ts';
 import { Hash } from '../types/hash.ts';
 import type { RedisType, TypeMap } from '../types/index.ts';
+import { JsonDoc } from '../types/json.ts';
 import { List } from '../types/list.ts';
 import { RSet } from '../types/set.ts';
 import { ZSet } from '../types/zset.ts';
 import { framePayload, unframePayload } from './payload.ts';
+import { decodeStream, encodeStream, RDB_TYPE_STREAM } from './stream-codec.ts';
 import { RdbReader, writeLength, writeString } from './string.ts';
 
 /** RDB object type numbers (rdb.h). */
-export const RDB_TYPE = { string: 0, list: 1, set: 2, zset: 3, hash: 4, zset2: 5 } as const;
+export const RDB_TYPE = {
+  string: 0,
+  list: 1,
+  set: 2,
+  zset: 3,
+  hash: 4,
+  zset2: 5,
+  hashMetadata: 24,
+  module2: 7,
+} as const;
 
 export interface Decoded<T extends RedisType = RedisType> {
   type: T;
@@ -24,6 +37,8 @@ export interface Decoded<T extends RedisType = RedisType> {
 interface Codec<T extends RedisType> {
   /** The type byte written (reading may accept others, see DECODERS). */
   typeByte: number;
+  /** The type byte for this particular value, when a type has more than one form (a hash with field TTLs). */
+  typeByteOf?: (value: TypeMap[T]) => number;
   encode(value: TypeMap[T]): string;
 }
 
@@ -48,10 +63,15 @@ export const CODECS: { [T in RedisType]: Codec<T> } = {
   },
   hash: {
     typeByte: RDB_TYPE.hash,
+    // Redis's RDB_TYPE_HASH_METADATA number, with our own plain body: count, then field, value and the
+    // field's expiry in ms as an RDB length (0: none) for each field. Plain hashes keep RDB_TYPE_HASH.
+    typeByteOf: (hash) => (hash.hasFieldTtl ? RDB_TYPE.hashMetadata : RDB_TYPE.hash),
     encode: (hash) => {
       let out = writeLength(hash.size);
+      const ttl = hash.hasFieldTtl;
       hash.forEach((v, f) => {
         out += writeString(f) + writeString(v);
+        if (ttl) out += writeLength(hash.expireAt(f));
       });
       return out;
     },
@@ -66,6 +86,10 @@ export const CODECS: { [T in RedisType]: Codec<T> } = {
       return out;
     },
   },
+  // RDB_TYPE_MODULE_2's number with our own body: the document as compact JSON text. (Redis frames a
+  // module value with its module id, so neither side loads the other's JSON payloads.)
+  'ReJSON-RL': { typeByte: RDB_TYPE.module2, encode: (doc) => writeString(serialize(doc.root)) },
+  stream: { typeByte: RDB_TYPE_STREAM, encode: encodeStream },
 };
 
 const F64 = new Float64Array(1);
@@ -137,6 +161,26 @@ function readHash(r: RdbReader): Hash | null {
   return hash;
 }
 
+/**
+ * RDB_TYPE_HASH_METADATA in our form (see CODECS.hash). TTLs go on last to first, which rebuilds a small
+ * hash's listpackex order (a field given a TTL goes before those with the same one).
+ */
+function readHashWithTtl(r: RdbReader): Hash | null {
+  const n = count(r);
+  if (n === null) return null;
+  const hash = new Hash();
+  const ttls: [string, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const f = r.string();
+    const v = f === null ? null : r.string();
+    const at = v === null ? null : r.length();
+    if (f === null || v === null || typeof at !== 'number' || !hash.set(f, v)) return null;
+    if (at !== 0) ttls.push([f, at]);
+  }
+  for (let i = ttls.length - 1; i >= 0; i--) hash.setExpireAt(...(ttls[i] as [string, number]));
+  return hash;
+}
+
 function readZSet(r: RdbReader, score: (r: RdbReader) => number | null): ZSet | null {
   const n = count(r);
   if (n === null) return null;
@@ -156,9 +200,22 @@ const DECODERS: Record<number, (r: RdbReader) => Decoded | null> = {
   [RDB_TYPE.list]: (r) => wrap('list', readList(r)),
   [RDB_TYPE.set]: (r) => wrap('set', readSet(r)),
   [RDB_TYPE.hash]: (r) => wrap('hash', readHash(r)),
+  [RDB_TYPE.hashMetadata]: (r) => wrap('hash', readHashWithTtl(r)),
   [RDB_TYPE.zset]: (r) => wrap('zset', readZSet(r, readTextDouble)),
   [RDB_TYPE.zset2]: (r) => wrap('zset', readZSet(r, readDouble)),
+  [RDB_TYPE.module2]: (r) => wrap('ReJSON-RL', readJson(r)),
+  [RDB_TYPE_STREAM]: (r) => wrap('stream', decodeStream(r)),
 };
+
+function readJson(r: RdbReader): JsonDoc | null {
+  const text = r.string();
+  if (text === null) return null;
+  try {
+    return new JsonDoc(parseJson(text));
+  } catch {
+    return null;
+  }
+}
 
 function wrap<T extends RedisType>(type: T, value: TypeMap[T] | null): Decoded | null {
   return value === null ? null : ({ type, value } as Decoded);
@@ -167,7 +224,8 @@ function wrap<T extends RedisType>(type: T, value: TypeMap[T] | null): Decoded |
 /** The DUMP payload of a value: type byte, body, version, CRC-64. */
 export function dumpValue<T extends RedisType>(type: T, value: TypeMap[T]): string {
   const codec = CODECS[type] as Codec<T>;
-  return framePayload(String.fromCharCode(codec.typeByte) + codec.encode(value));
+  const typeByte = codec.typeByteOf?.(value) ?? codec.typeByte;
+  return framePayload(String.fromCharCode(typeByte) + codec.encode(value));
 }
 
 /**

@@ -3,8 +3,10 @@
  * knows nothing of commands; the command modules in `../commands` give them Redis semantics.
  */
 import type { Hash } from './hash.ts';
+import type { JsonDoc } from './json.ts';
 import type { List } from './list.ts';
 import type { RSet } from './set.ts';
+import type { Stream } from './stream.ts';
 import type { ZSet } from './zset.ts';
 
 export interface TypeMap {
@@ -13,6 +15,9 @@ export interface TypeMap {
   list: List;
   set: RSet;
   zset: ZSet;
+  stream: Stream;
+  /** A RedisJSON document; the name is the module type's, which TYPE reports. */
+  'ReJSON-RL': JsonDoc;
 }
 
 export type RedisType = keyof TypeMap;

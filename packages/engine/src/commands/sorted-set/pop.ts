@@ -8,6 +8,7 @@ import * as E from '../../command/errors.ts';
 import type { Argv } from '../../command/table.ts';
 import { DoubleReply, NIL_ARRAY, type Reply } from '../../reply.ts';
 import type { ZSet } from '../../types/zset.ts';
+import { removedFrom } from './write.ts';
 
 /** Removes up to `count` members from the low or high end; returns [member, score] pairs in pop order. */
 function pop(ctx: Ctx, key: string, z: ZSet, count: number, max: boolean): [string, DoubleReply][] {
@@ -19,7 +20,7 @@ function pop(ctx: Ctx, key: string, z: ZSet, count: number, max: boolean): [stri
     node = max ? z.prev(node) : z.next(node);
   }
   z.deleteRange(max ? z.size - n : 0, max ? z.size - 1 : n - 1);
-  ctx.db.deleteIfEmpty(key, z);
+  removedFrom(ctx, key, z, max ? 'zpopmax' : 'zpopmin');
   return out;
 }
 

@@ -6,6 +6,7 @@ import { int, is } from '../../command/args.ts';
 import type { Ctx } from '../../command/context.ts';
 import * as E from '../../command/errors.ts';
 import type { Argv } from '../../command/table.ts';
+import { NOTIFY, notifyMiss } from '../../pubsub/notify.ts';
 import type { Reply } from '../../reply.ts';
 import { type ZNode, ZSet } from '../../types/zset.ts';
 import { type Bounds, firstInRange, lastInRange } from './bounds.ts';
@@ -91,6 +92,8 @@ function zrangeGeneric(ctx: Ctx, argv: Argv, src: number, dst: string | undefine
   }
 
   const z = ctx.db.get(argv[src] as string, 'zset');
+  // ZRANGESTORE too reads its source with lookupKeyRead, which reports a miss.
+  if (z === undefined) notifyMiss(ctx, argv[src] as string);
   const { start, count, test } = z === undefined ? NONE : select(z);
   const out: Reply[] = [];
   const result = store ? new ZSet() : undefined;
@@ -105,8 +108,12 @@ function zrangeGeneric(ctx: Ctx, argv: Argv, src: number, dst: string | undefine
   }
   if (result === undefined) return out;
   // ZRANGESTORE: the selection replaces `dst`, or `dst` goes when the selection is empty.
-  if (result.size === 0) ctx.db.delete(dst as string);
-  else ctx.db.set(dst as string, 'zset', result);
+  if (result.size === 0) {
+    if (ctx.db.delete(dst as string)) ctx.notify(NOTIFY.GENERIC, 'del', dst as string);
+  } else {
+    ctx.db.set(dst as string, 'zset', result);
+    ctx.notify(NOTIFY.ZSET, 'zrangestore', dst as string);
+  }
   return result.size;
 }
 

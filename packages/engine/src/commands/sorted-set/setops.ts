@@ -6,6 +6,7 @@ import { int, is } from '../../command/args.ts';
 import type { Ctx } from '../../command/context.ts';
 import * as E from '../../command/errors.ts';
 import type { Argv } from '../../command/table.ts';
+import { NOTIFY, notifyMiss } from '../../pubsub/notify.ts';
 import type { Reply } from '../../reply.ts';
 import type { RSet } from '../../types/set.ts';
 import type { ZSet } from '../../types/zset.ts';
@@ -68,6 +69,8 @@ function setop(ctx: Ctx, argv: Argv, name: string, numkeysAt: number, op: Op, ds
   const sources: Source[] = [];
   for (let i = 0; i < numkeys; i++) {
     const entry = ctx.db.lookup(argv[numkeysAt + 1 + i] as string);
+    // The STORE forms too read their inputs with lookupKeyRead, which reports a miss.
+    if (entry === undefined) notifyMiss(ctx, argv[numkeysAt + 1 + i] as string);
     if (entry !== undefined && entry.type !== 'zset' && entry.type !== 'set') throw E.WRONGTYPE;
     sources.push({ value: entry?.value as ZSet | RSet | undefined, weight: 1 });
   }
@@ -99,10 +102,11 @@ function setop(ctx: Ctx, argv: Argv, name: string, numkeysAt: number, op: Op, ds
   result.sort(byScoreThenMember);
   if (dst !== undefined) {
     if (result.length === 0) {
-      ctx.db.delete(dst);
+      if (ctx.db.delete(dst)) ctx.notify(NOTIFY.GENERIC, 'del', dst);
       return 0;
     }
     ctx.db.set(dst, 'zset', zsetFromSorted(result));
+    ctx.notify(NOTIFY.ZSET, name, dst);
     return result.length;
   }
   const out: Reply[] = [];

@@ -3,6 +3,7 @@ import { int, is } from '../../command/args.ts';
 import type { Ctx } from '../../command/context.ts';
 import * as E from '../../command/errors.ts';
 import type { Argv } from '../../command/table.ts';
+import { NOTIFY } from '../../pubsub/notify.ts';
 import { DoubleReply, type Reply } from '../../reply.ts';
 import { ZSet } from '../../types/zset.ts';
 import { removalSpan } from './bounds.ts';
@@ -74,6 +75,7 @@ function zaddGeneric(ctx: Ctx, argv: Argv, incrCommand: boolean): Reply {
     processed++;
     result = score;
   }
+  if (added + updated > 0) ctx.notify(NOTIFY.ZSET, incr ? 'zincr' : 'zadd', key);
   if (incr) return processed > 0 ? new DoubleReply(result) : null;
   return ch ? added + updated : added;
 }
@@ -94,15 +96,23 @@ function zrem(ctx: Ctx, argv: Argv): Reply {
   if (z === undefined) return 0;
   let removed = 0;
   for (let i = 2; i < argv.length && z.size > 0; i++) if (z.delete(argv[i] as string)) removed++;
-  ctx.db.deleteIfEmpty(key, z);
+  if (removed > 0) removedFrom(ctx, key, z, 'zrem');
   return removed;
 }
 
+/** The removal's event, then `del` when the sorted set is left empty (and deleted), as Redis reports them. */
+export function removedFrom(ctx: Ctx, key: string, z: ZSet, event: string): void {
+  ctx.notify(NOTIFY.ZSET, event, key);
+  if (z.size !== 0) return;
+  ctx.db.delete(key);
+  ctx.notify(NOTIFY.GENERIC, 'del', key);
+}
+
 /** Removes ranks from..to (0-based, inclusive) when the range is not empty; deletes the key if emptied. */
-function removeRanks(ctx: Ctx, key: string, z: ZSet, from: number, to: number): number {
+function removeRanks(ctx: Ctx, key: string, z: ZSet, from: number, to: number, event: string): number {
   if (from > to) return 0;
   const removed = z.deleteRange(from, to);
-  ctx.db.deleteIfEmpty(key, z);
+  if (removed > 0) removedFrom(ctx, key, z, event);
   return removed;
 }
 
@@ -118,7 +128,7 @@ function zremrangebyrank(ctx: Ctx, argv: Argv): Reply {
   if (end < 0) end += size;
   if (start < 0) start = 0;
   if (start > end || start >= size) return 0;
-  return removeRanks(ctx, key, z, start, Math.min(end, size - 1));
+  return removeRanks(ctx, key, z, start, Math.min(end, size - 1), 'zremrangebyrank');
 }
 
 /** ZREMRANGEBYSCORE key min max */
@@ -128,7 +138,7 @@ function zremrangebyscore(ctx: Ctx, argv: Argv): Reply {
   const z = ctx.db.get(key, 'zset');
   if (z === undefined) return 0;
   const [from, to] = removalSpan(z, scoreBounds(z, range));
-  return removeRanks(ctx, key, z, from, to - 1);
+  return removeRanks(ctx, key, z, from, to - 1, 'zremrangebyscore');
 }
 
 /** ZREMRANGEBYLEX key min max */
@@ -138,7 +148,7 @@ function zremrangebylex(ctx: Ctx, argv: Argv): Reply {
   const z = ctx.db.get(key, 'zset');
   if (z === undefined) return 0;
   const [from, to] = removalSpan(z, lexBounds(z, range));
-  return removeRanks(ctx, key, z, from, to - 1);
+  return removeRanks(ctx, key, z, from, to - 1, 'zremrangebylex');
 }
 
 export const writeHandlers = { zadd, zincrby, zrem, zremrangebyrank, zremrangebyscore, zremrangebylex };
