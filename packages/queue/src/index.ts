@@ -1,0 +1,12 @@
+export { createQueueApi, type QueueApiHandler, type QueueApiOptions } from './api.ts';
+export { defaultBackoffMs, nextDelayMs } from './backoff.ts';
+export { type DestinationPolicy, destinationChecker, isPrivateHost } from './destinations.ts';
+export { parseDuration } from './duration.ts';
+export { engineQueueDb } from './engine-db.ts';
+export { type Message, messageJson } from './message.ts';
+export { DEFAULT_LIMITS, type PublishConfig, type PublishLimits, parsePublishConfig } from './publish-config.ts';
+export { DEFAULT_DEDUP_WINDOW_MS, newMessageId, Queue, QueueError, type QueueOptions } from './queue.ts';
+export { compileRetryDelay } from './retry-delay.ts';
+export { parseCron, Scheduler } from './schedules.ts';
+export { generateSigningKey, Signer, type SigningKeys } from './signing.ts';
+export { K as STORE_KEYS, type QueueDb } from './store.ts';
