@@ -31,13 +31,19 @@ after(() => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-export async function startServer(dataDir: string, fsync: 'always' | 'everysec' | 'no'): Promise<ServerProcess> {
+/** `extra`: more command-line flags (e.g. `--admin-key`). */
+export async function startServer(
+  dataDir: string,
+  fsync: 'always' | 'everysec' | 'no',
+  extra: readonly string[] = [],
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [
       BIN,
       ...['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--appendfsync', fsync],
       ...['--token', TOKEN, '--readonly-token', READONLY_TOKEN],
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -4,7 +4,7 @@
  * single-database one.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { Engine } from '@redstash/engine';
+import type { Engine, ErrorReply } from '@redstash/engine';
 
 export interface Grant {
   engine: Engine;
@@ -16,6 +16,17 @@ export interface Grant {
    * write could not be made durable, so it is not acknowledged.
    */
   durable?: Durable | undefined;
+  /** The database's own request size limit (its plan's); absent: the handler's. */
+  readonly maxRequestBytes?: number | undefined;
+  /** The platform's per-request accounting for the database: concurrency, bandwidth, service time. */
+  readonly meter?: RequestMeter | undefined;
+}
+
+/** Whole-request metering. `enter` may refuse (too many at once); every entered request is left once. */
+export interface RequestMeter {
+  enter(): ErrorReply | undefined;
+  /** Bytes of the request body and of the answer, and the service time in ms. */
+  leave(bytesIn: number, bytesOut: number, ms: number): void;
 }
 
 export type Durable = (writeSeq: number) => Promise<void> | undefined;

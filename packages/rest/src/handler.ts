@@ -92,6 +92,11 @@ class Exchange {
   size = 0;
   /** The declared Content-Length, or -1 for a chunked body. */
   expected = -1;
+  /** The largest body accepted: the database's plan's, or the handler's. */
+  limit: number;
+  /** Entered into its database's meter: `done` must report it once answered. */
+  metered = false;
+  started = 0;
 
   constructor(rest: Rest, req: IncomingMessage, res: ServerResponse, route: number, path: string, query: string) {
     this.rest = rest;
@@ -100,6 +105,7 @@ class Exchange {
     this.route = route;
     this.path = path;
     this.query = query;
+    this.limit = rest.maxRequestBytes;
   }
 
   refuse(status: number, err: ErrorReply): void {
@@ -120,7 +126,7 @@ function onData(this: IncomingMessage, chunk: Buffer): void {
   ex.size += chunk.length;
   // A refused body is drained and dropped: read to the end so the answer reaches the client.
   if (ex.refusal === undefined) {
-    if (ex.size <= ex.rest.maxRequestBytes) ex.chunks.push(chunk);
+    if (ex.size <= ex.limit) ex.chunks.push(chunk);
     else {
       ex.refuse(413, H.MAX_REQUEST_SIZE);
       ex.chunks = [];
@@ -210,6 +216,7 @@ class Rest {
         ex.refuse(401, H.WRONGPASS);
         this.logger?.warn({ remoteAddress: req.socket.remoteAddress }, 'refused a request: invalid or missing token');
       } else {
+        this.enter(ex, ex.grant);
         // Node joins repeated custom headers into one string, so these are never arrays.
         this.readFormat(
           ex,
@@ -224,11 +231,32 @@ class Rest {
       return;
     }
     if (length !== undefined && headers['transfer-encoding'] === undefined) ex.expected = Number(length);
-    if (ex.refusal === undefined && ex.expected > this.maxRequestBytes) ex.refuse(413, H.MAX_REQUEST_SIZE);
+    if (ex.refusal === undefined && ex.expected > ex.limit) ex.refuse(413, H.MAX_REQUEST_SIZE);
     exchanges.set(req, ex);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+  }
+
+  /** The database's limits for this request: its body size, and a place among its concurrent requests. */
+  private enter(ex: Exchange, grant: Grant): void {
+    if (grant.maxRequestBytes !== undefined) ex.limit = grant.maxRequestBytes;
+    const meter = grant.meter;
+    if (meter === undefined) return;
+    const refusal = meter.enter();
+    if (refusal !== undefined) {
+      ex.refuse(429, refusal);
+      return;
+    }
+    ex.metered = true;
+    ex.started = performance.now();
+  }
+
+  /** The request was answered with `bytesOut` bytes: its database's meter hears of it, once. */
+  private done(ex: Exchange, bytesOut: number): void {
+    if (!ex.metered) return;
+    ex.metered = false;
+    (ex.grant as Grant).meter?.leave(ex.size, bytesOut, performance.now() - ex.started);
   }
 
   private readFormat(ex: Exchange, encoding: string | undefined, format: string | undefined): void {
@@ -252,7 +280,7 @@ class Rest {
   finish(ex: Exchange, body: Buffer): void {
     try {
       if (ex.refusal !== undefined) {
-        if (ex.status === 413) this.logger?.warn({ bytes: ex.size, limit: this.maxRequestBytes }, 'request too large');
+        if (ex.status === 413) this.logger?.warn({ bytes: ex.size, limit: ex.limit }, 'request too large');
         this.answerRefusal(ex, ex.status, ex.refusal);
         return;
       }
@@ -275,12 +303,12 @@ class Rest {
             // A request that only read is answered anyway (reads work while the log is failing, as in
             // Redis); a write happened in memory but is not durable: not acknowledged, and said why.
             if (seq === before) this.answer(ex, result);
-            else if (err instanceof ErrorReply) sendJson(ex.res, 500, jsonError(err), String(seq));
-            else this.fail(ex.res, err);
+            else if (err instanceof ErrorReply) this.done(ex, sendJson(ex.res, 500, jsonError(err), String(seq)));
+            else this.failed(ex, err);
           },
         );
     } catch (err) {
-      this.fail(ex.res, err);
+      this.failed(ex, err);
     }
   }
 
@@ -289,7 +317,7 @@ class Rest {
       if (ex.route === COMMAND || ex.route === PATH || !Array.isArray(result)) this.answerOne(ex, result as Reply);
       else this.answerMany(ex, result);
     } catch (err) {
-      this.fail(ex.res, err);
+      this.failed(ex, err);
     }
   }
 
@@ -322,6 +350,7 @@ class Rest {
       return true;
     }
     openStream(ex.res, engine, head, name, String(engine.writeSeq), this.streams);
+    this.streamDone(ex);
     return true;
   }
 
@@ -329,7 +358,10 @@ class Rest {
     const grant = ex.grant as Grant;
     if (!bare) this.answerOne(ex, errors.arity('monitor'));
     else if (grant.readonly) this.answerOne(ex, errors.noPermission('monitor'));
-    else openMonitorStream(ex.res, grant.engine, String(grant.engine.writeSeq), this.streams);
+    else {
+      openMonitorStream(ex.res, grant.engine, String(grant.engine.writeSeq), this.streams);
+      this.streamDone(ex);
+    }
     return true;
   }
 
@@ -378,6 +410,12 @@ class Rest {
     return reply as Reply[];
   }
 
+  /** A stream holds its place among the database's concurrent requests until its client goes away. */
+  private streamDone(ex: Exchange): void {
+    if (!ex.metered) return;
+    ex.res.once('close', () => this.done(ex, 0));
+  }
+
   /** A fresh client per request: no MULTI state or name can leak from one request into another. */
   private client(ex: Exchange): Client {
     return newClient(ex.grant as Grant);
@@ -387,27 +425,30 @@ class Rest {
   private answerOne(ex: Exchange, reply: Reply): void {
     const status = reply instanceof ErrorReply ? 400 : 200;
     const token = String((ex.grant as Grant).engine.writeSeq);
-    if (ex.resp2) sendResp2(ex.res, status, resp2(reply), token);
-    else sendJson(ex.res, status, jsonResult(reply, ex.base64), token);
+    if (ex.resp2) this.done(ex, sendResp2(ex.res, status, resp2(reply), token));
+    else this.done(ex, sendJson(ex.res, status, jsonResult(reply, ex.base64), token));
   }
 
   /** A pipeline's or transaction's replies: always 200, errors in place. */
   private answerMany(ex: Exchange, replies: Reply[]): void {
     const token = String((ex.grant as Grant).engine.writeSeq);
     if (!ex.resp2) {
-      sendJson(ex.res, 200, jsonResults(replies, ex.base64), token);
+      this.done(ex, sendJson(ex.res, 200, jsonResults(replies, ex.base64), token));
       return;
     }
     let out = '';
     for (const reply of replies) out += resp2(reply);
-    sendResp2(ex.res, 200, out, token);
+    this.done(ex, sendResp2(ex.res, 200, out, token));
   }
 
   /** An answer decided before the body was read; always JSON, as the format headers may be the reason. */
   private answerRefusal(ex: Exchange, status: number, err: ErrorReply): void {
     const body = jsonError(err);
     if (status !== 405) {
-      sendJson(ex.res, status, body, ex.grant === undefined ? undefined : String(ex.grant.engine.writeSeq));
+      this.done(
+        ex,
+        sendJson(ex.res, status, body, ex.grant === undefined ? undefined : String(ex.grant.engine.writeSeq)),
+      );
       return;
     }
     ex.res.writeHead(405, [
@@ -423,6 +464,11 @@ class Rest {
     ex.res.end(body);
   }
 
+  private failed(ex: Exchange, err: unknown): void {
+    this.done(ex, 0);
+    this.fail(ex.res, err);
+  }
+
   private fail(res: ServerResponse, err: unknown): void {
     this.logger?.error({ err }, 'REST request failed');
     if (res.headersSent) res.destroy();
@@ -430,8 +476,10 @@ class Rest {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: string, syncToken: string | undefined): void {
-  const length = String(Buffer.byteLength(body));
+/** Returns the body's size in bytes (for metering). */
+function sendJson(res: ServerResponse, status: number, body: string, syncToken: string | undefined): number {
+  const bytes = Buffer.byteLength(body);
+  const length = String(bytes);
   res.writeHead(
     status,
     syncToken === undefined
@@ -450,10 +498,11 @@ function sendJson(res: ServerResponse, status: number, body: string, syncToken: 
         ],
   );
   res.end(body);
+  return bytes;
 }
 
 /** RESP2 bodies are byte strings: latin1 writes each code unit as one byte and `.length` is the size. */
-function sendResp2(res: ServerResponse, status: number, body: string, syncToken: string): void {
+function sendResp2(res: ServerResponse, status: number, body: string, syncToken: string): number {
   res.writeHead(status, [
     'content-type',
     'application/octet-stream',
@@ -467,4 +516,5 @@ function sendResp2(res: ServerResponse, status: number, body: string, syncToken:
     CORS_EXPOSE,
   ]);
   res.end(body, 'latin1');
+  return body.length;
 }

@@ -54,3 +54,21 @@ test('CONFIG GET/SET reach the durability settings', async () => {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("the server's request size limit applies to the default database (its plan defers to it)", async () => {
+  const app = await startApp({ host: '127.0.0.1', port: 0, token: 't', maxRequestBytes: 1000 });
+  try {
+    const post = (size: number) =>
+      fetch(app.url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer t' },
+        body: JSON.stringify(['SET', 'k', 'x'.repeat(size)]),
+      });
+    const big = await post(2000);
+    assert.equal(big.status, 413);
+    assert.deepEqual(await big.json(), { error: 'ERR max request size exceeded' });
+    assert.deepEqual(await (await post(100)).json(), { result: 'OK' });
+  } finally {
+    await app.close({ force: true });
+  }
+});

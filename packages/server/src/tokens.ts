@@ -2,9 +2,9 @@
  * Generated tokens. A server started without tokens makes strong random ones once and keeps them in
  * `<data-dir>/tokens.json` (mode 0600), so the `.env.local` a developer pasted keeps working across restarts.
  */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateToken } from '@redstash/platform';
 
 export interface Tokens {
   token: string;
@@ -13,10 +13,7 @@ export interface Tokens {
 
 export const TOKEN_FILE = 'tokens.json';
 
-/** 256 random bits, base64url: safe in a header, a URL and a .env line. */
-export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
-}
+export { generateToken };
 
 /**
  * The tokens to serve with: the given ones, and for each one not given, the stored one (generated and
