@@ -245,7 +245,25 @@ test('after a restart a key is gettable again while a stored message refers to i
   assert.equal(info?.parallelismMax, 2);
   assert.equal(info?.rateMax, 5);
   assert.equal(info?.ratePeriod, 60);
+  // What an operator set survives a restart too: a paused key stays paused, a pin stays pinned.
+  await second.setFlowPaused('durable-key', true);
+  await second.pinFlow('durable-key', { parallelism: 7 });
   await second.close();
+  const third = make();
+  await third.start();
+  const kept = third.flowInfo('durable-key');
+  assert.equal(kept?.isPaused, true);
+  assert.equal(kept?.isPinnedParallelism, true);
+  assert.equal(kept?.parallelismMax, 7);
+  assert.equal(kept?.isPinnedRate, false);
+  await third.unpinFlow('durable-key', { parallelism: true, rate: false });
+  await third.setFlowPaused('durable-key', false);
+  await third.close();
+  const fourth = make();
+  await fourth.start();
+  assert.equal(fourth.flowInfo('durable-key')?.isPaused, false);
+  assert.equal(fourth.flowInfo('durable-key')?.isPinnedParallelism, false);
+  await fourth.close();
 });
 
 test('rate-limited messages count in waitListSize until delivered or cancelled', async () => {

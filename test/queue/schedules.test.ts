@@ -353,3 +353,30 @@ test('schedules survive a restart over the same data directory; a firing missed 
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('deduplication applies to creating a schedule, not to its firings', async () => {
+  const srv = await startQueueServer();
+  const rcv = await startReceiver(srv.clock);
+  try {
+    const first = await srv.client.schedules.create({
+      destination: `${rcv.url}/dedup`,
+      cron: '* * * * *',
+      body: 'b',
+      headers: { 'Upstash-Deduplication-Id': 'nightly' },
+    });
+    const again = await srv.client.schedules.create({
+      destination: `${rcv.url}/dedup`,
+      cron: '* * * * *',
+      body: 'b',
+      headers: { 'Upstash-Deduplication-Id': 'nightly' },
+    });
+    assert.equal(again.scheduleId, first.scheduleId, 'the duplicate create answers the first schedule');
+    assert.equal((await srv.client.schedules.list()).length, 1);
+    await srv.advance(MIN);
+    await srv.advance(MIN);
+    assert.equal(rcv.deliveries.length, 2, 'each firing is its own message, not a duplicate of the first');
+  } finally {
+    await rcv.close();
+    await srv.close();
+  }
+});

@@ -284,7 +284,10 @@ async function route(
         if (per !== undefined) pin.period = per;
         await queue.pinFlow(key, pin);
       } else if (action === 'unpin')
-        queue.unpinFlow(key, { parallelism: query.get('parallelism') === 'true', rate: query.get('rate') === 'true' });
+        await queue.unpinFlow(key, {
+          parallelism: query.get('parallelism') === 'true',
+          rate: query.get('rate') === 'true',
+        });
       else throw new QueueError(404, `no such endpoint: ${path}`);
       return empty(res);
     }

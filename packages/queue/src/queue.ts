@@ -90,6 +90,14 @@ export class QueueError extends Error {
   }
 }
 
+/** The operator's settings of a flow-control key, as stored (`qs:flow`). */
+interface SavedFlow {
+  paused: boolean;
+  parallelism?: number;
+  rate?: number;
+  period?: number;
+}
+
 interface FlowState {
   active: number;
   waiting: string[];
@@ -115,7 +123,7 @@ export class Queue {
   readonly limits: PublishLimits;
   private readonly deliver: Deliver;
   private readonly maxInFlight: number;
-  private readonly dedupWindowMs: number;
+  readonly dedupWindowMs: number;
   private readonly eventsKept: number;
   private readonly maxResponseBytes: number;
   private readonly logger: QueueLogger | undefined;
@@ -182,6 +190,7 @@ export class Queue {
       if (slot !== undefined) this.queueActive.set(slot, (this.queueActive.get(slot) ?? 0) + 1);
     }
     if (cmds.length > 0) await this.db.atomic(cmds);
+    await this.loadFlowSettings();
     if (inflight.length > 0)
       this.logger?.warn(
         { messages: inflight.length },
@@ -717,10 +726,51 @@ export class Queue {
     return [...this.flows.keys()];
   }
 
+  /**
+   * What an operator set on a key (pause, pinned parallelism or rate) is kept in the store, so a restart
+   * neither resumes a paused key nor forgets a pin; the counters themselves start afresh.
+   */
+  private async saveFlowSettings(key: string, f: FlowState): Promise<void> {
+    const set = f.paused || f.pinnedParallelism || f.pinnedRate;
+    if (!set) await this.db.call(['HDEL', K.flow, key]);
+    else {
+      const saved: SavedFlow = { paused: f.paused };
+      if (f.pinnedParallelism && f.parallelism !== undefined) saved.parallelism = f.parallelism;
+      if (f.pinnedRate && f.rate !== undefined) {
+        saved.rate = f.rate;
+        saved.period = f.period ?? 1;
+      }
+      await this.db.call(['HSET', K.flow, key, json(saved)]);
+    }
+    await this.db.durable();
+  }
+
+  private async loadFlowSettings(): Promise<void> {
+    const raw = check(await this.db.call(['HGETALL', K.flow])) as unknown;
+    const items = (raw as { items?: unknown[] }).items ?? (Array.isArray(raw) ? raw : []);
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const key = String(items[i]);
+      const saved = JSON.parse(fromBytes(String(items[i + 1]))) as SavedFlow;
+      this.configureFlow({ flowControlKey: key } as Message);
+      const f = this.flows.get(key) as FlowState;
+      f.paused = saved.paused;
+      if (saved.parallelism !== undefined) {
+        f.parallelism = saved.parallelism;
+        f.pinnedParallelism = true;
+      }
+      if (saved.rate !== undefined) {
+        f.rate = saved.rate;
+        f.period = saved.period ?? 1;
+        f.pinnedRate = true;
+      }
+    }
+  }
+
   async setFlowPaused(key: string, paused: boolean): Promise<void> {
     const f = this.flows.get(key);
     if (f === undefined) throw new QueueError(404, `flow control key ${key} not found`);
     f.paused = paused;
+    await this.saveFlowSettings(key, f);
     if (!paused) await this.wakeFlow(f);
     void this.tick();
   }
@@ -739,16 +789,18 @@ export class Queue {
       f.windowStart = this.clock.now();
       f.rateCount = 0;
     }
+    await this.saveFlowSettings(key, f);
     await this.wakeRateWaiting(f);
     await this.wakeFlow(f);
     void this.tick();
   }
 
-  unpinFlow(key: string, which: { parallelism: boolean; rate: boolean }): void {
+  async unpinFlow(key: string, which: { parallelism: boolean; rate: boolean }): Promise<void> {
     const f = this.flows.get(key);
     if (f === undefined) throw new QueueError(404, `flow control key ${key} not found`);
     if (which.parallelism) f.pinnedParallelism = false;
     if (which.rate) f.pinnedRate = false;
+    await this.saveFlowSettings(key, f);
   }
 
   async resetFlowRate(key: string): Promise<void> {

@@ -3,7 +3,7 @@
  * message each time it fires. Kept in the store; the next fire times are computed at start and after each
  * firing. A fire time missed while the server was down is fired once at start (not once per missed tick).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
 import { bodyFields, type HeaderMap } from './message.ts';
 import type { PublishConfig } from './publish-config.ts';
@@ -107,7 +107,24 @@ export class Scheduler {
     if (!/^https?:\/\//i.test(input.destination) && !ID.test(input.destination))
       throw new QueueError(400, `invalid destination: ${input.destination}`);
     const now = this.now();
-    const { notBefore, ...config } = input.config;
+    // Deduplication applies to creating the schedule (QStash: "before creation"), never to its firings,
+    // which would otherwise all repeat the first one's id.
+    const { notBefore, deduplicationId, contentBasedDeduplication, ...rest } = input.config;
+    const config = { ...rest, contentBasedDeduplication: false };
+    if (deduplicationId !== undefined || contentBasedDeduplication) {
+      const basis =
+        deduplicationId ??
+        createHash('sha256')
+          .update(input.destination)
+          .update('\0')
+          .update(input.body)
+          .update('\0')
+          .update(JSON.stringify(rest.header))
+          .digest('hex');
+      const key = K.dedup(createHash('sha256').update(`schedule\0${input.destination}\0${basis}`).digest('hex'));
+      const prior = check(await this.db.call(['SET', key, id, 'NX', 'PX', String(this.queue.dedupWindowMs), 'GET']));
+      if (typeof prior === 'string' && this.schedules.has(prior)) return prior;
+    }
     const s: Schedule = {
       scheduleId: id,
       cron: input.cron.trim(),

@@ -13,6 +13,7 @@
  *   qs:sched      hash   scheduleId → Schedule JSON
  *   qs:topics     hash   URL group name → {endpoints, createdAt, updatedAt}
  *   qs:keys       hash   current, next (signing keys)
+ *   qs:flow       hash   flow-control key → what an operator set (pause, pinned parallelism/rate)
  */
 import { ErrorReply, type Reply } from '@redstash/engine';
 
@@ -41,6 +42,7 @@ export const K = {
   schedules: 'qs:sched',
   topics: 'qs:topics',
   keys: 'qs:keys',
+  flow: 'qs:flow',
 } as const;
 
 /** Replies are checked: an error from the store is a bug or a broken disk, never silently ignored. */
