@@ -1,18 +1,7 @@
 /** Callbacks and failure callbacks: signed messages to the callback URL describing each attempt. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Delivery, type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
+import { type Delivery, type Receiver_, withServer } from './support.ts';
 
 const at = (rcv: Receiver_, path: string): Delivery[] => rcv.deliveries.filter((d) => d.path === path);
 const payload = (d: Delivery | undefined) => JSON.parse(d?.body.toString() ?? 'null') as Record<string, unknown>;

@@ -1,18 +1,7 @@
 /** The dead-letter queue: what lands there, listing with filters and cursors, delete and retry. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { api, type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
+import { api, type QueueServer, type Receiver_, withServer } from './support.ts';
 
 /** Publishes `n` messages with retries 0 to a failing path and lets them fail. */
 async function failSome(srv: QueueServer, rcv: Receiver_, n: number, path = '/fail', label?: string) {

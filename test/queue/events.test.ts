@@ -1,18 +1,7 @@
 /** The event log (`logs()`/`events()`, `GET /v2/events` and `/v2/logs`) with the real @upstash/qstash client. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { api, type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
+import { api, withServer } from './support.ts';
 
 test('a delivered message logs CREATED, ACTIVE, DELIVERED, newest first, with the Log shape', async () => {
   await withServer(async (srv, rcv) => {

@@ -3,18 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestEngine } from '@redstash/engine/testing';
 import { DEFAULT_LIMITS, engineQueueDb, parsePublishConfig, Queue, Signer } from '@redstash/queue';
-import { api, type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
+import { api, type Receiver_, withServer } from './support.ts';
 
 /** Holds every response open until released (bounded: the receiver's waitFor times out). */
 function holdResponses(rcv: Receiver_): { release(): void; held(): number } {

@@ -1,27 +1,7 @@
 /** messages.get and cancel (one, by ids, by filter, all) with the real @upstash/qstash client. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QstashError } from '@upstash/qstash';
-import { api, type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof QstashError, String(err));
-    assert.equal(err.status, status);
-    return true;
-  });
-}
+import { api, rejectsWith, startQueueServer, startReceiver, withServer } from './support.ts';
 
 test('messages.get: the pending shape with every optional field omitted when absent; 404 after delivery', async () => {
   await withServer(async (srv, rcv) => {

@@ -2,28 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { QstashError } from '@upstash/qstash';
-import { type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
-
-/** The SDK's error for a non-2xx answer, with its status. */
-async function rejectsWith(p: Promise<unknown>, status: number): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof QstashError, String(err));
-    assert.equal(err.status, status);
-    return true;
-  });
-}
+import { rejectsWith, withServer } from './support.ts';
 
 test('publishJSON delivers once, signed so that Receiver.verify accepts it, with forwarded headers', async () => {
   await withServer(async (srv, rcv) => {

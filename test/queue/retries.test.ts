@@ -7,19 +7,8 @@ import {
   refusedUrl,
   startHangingServer,
   startQueueServer,
-  startReceiver,
+  withServer,
 } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
 
 /** Not delivered a ms before `waitMs` from now, delivered at it. */
 async function expectNextAt(srv: QueueServer, rcv: Receiver_, waitMs: number): Promise<void> {

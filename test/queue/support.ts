@@ -1,9 +1,10 @@
 /** A server with the queue on a manual clock (no delivery timers), and local receivers on 127.0.0.1. */
+import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { ManualClock } from '@redstash/engine/testing';
 import { type App, startApp } from '@redstash/server';
-import { Client, Receiver } from '@upstash/qstash';
+import { Client, QstashError, Receiver } from '@upstash/qstash';
 
 export interface Delivery {
   method: string;
@@ -185,4 +186,25 @@ export async function api(srv: QueueServer, method: string, path: string, header
   });
   const text = await res.text();
   return { status: res.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/** Runs `fn` with a fresh queue server and receiver, closing both afterwards. */
+export async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
+  const srv = await startQueueServer();
+  const rcv = await startReceiver(srv.clock);
+  try {
+    await fn(srv, rcv);
+  } finally {
+    await rcv.close();
+    await srv.close();
+  }
+}
+
+/** The SDK's error for a non-2xx answer, with its status. */
+export async function rejectsWith(p: Promise<unknown>, status: number): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof QstashError, String(err));
+    assert.equal(err.status, status);
+    return true;
+  });
 }

@@ -2,26 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { QstashError } from '@upstash/qstash';
-import { api, type QueueServer, type Receiver_, startQueueServer, startReceiver } from './support.ts';
-
-async function withServer(fn: (srv: QueueServer, rcv: Receiver_) => Promise<void>): Promise<void> {
-  const srv = await startQueueServer();
-  const rcv = await startReceiver(srv.clock);
-  try {
-    await fn(srv, rcv);
-  } finally {
-    await rcv.close();
-    await srv.close();
-  }
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof QstashError, String(err));
-    assert.equal(err.status, status);
-    return true;
-  });
-}
+import { api, rejectsWith, withServer } from './support.ts';
 
 test('addEndpoints creates the group and upserts by url; get/list shapes; removeEndpoints; delete', async () => {
   await withServer(async (srv, rcv) => {
