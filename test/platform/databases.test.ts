@@ -127,7 +127,10 @@ test('rename, eviction, change-plan, stats; bad input and bad credentials', asyn
     const a = await createDb(srv, 'alpha');
     const renamed = await srv.api('POST', `rename/${a.id}`, { name: 'gamma' });
     assert.equal(renamed.body.database_name, 'gamma');
+    const info = async () => String(await srv.redis(a.token).exec(['INFO', 'memory']));
+    assert.match(await info(), /maxmemory:268435456\r\n[\s\S]*maxmemory_policy:noeviction\r\n/);
     assert.deepEqual(await srv.api('POST', `enable-eviction/${a.id}`), { status: 200, body: 'OK' });
+    assert.match(await info(), /maxmemory_policy:volatile-ttl\r\n/);
     assert.equal((await srv.api('GET', `database/${a.id}`)).body.eviction, true);
     assert.deepEqual(await srv.api('POST', `disable-eviction/${a.id}`), { status: 200, body: 'OK' });
     assert.deepEqual(await srv.api('POST', `change-plan/${a.id}`, { plan_name: 'pro-2k' }), {

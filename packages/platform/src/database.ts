@@ -68,6 +68,17 @@ export class Database {
     this.plan = plan;
     this.runtime = runtime;
     this.ledger = new UsageLedger(now);
+    this.showLimits();
+  }
+
+  /**
+   * INFO memory shows the plan's data size as `maxmemory`, and the policy as the Redis name closest to
+   * ours (`volatile-ttl`: keys with the soonest TTL go first) or `noeviction`.
+   */
+  showLimits(): void {
+    const tunables = this.runtime.engine.tunables;
+    tunables.maxmemory = this.plan.maxDataBytes;
+    tunables.maxmemoryPolicy = this.record.eviction ? 'volatile-ttl' : 'noeviction';
   }
 
   get engine(): Engine {

@@ -311,6 +311,7 @@ export class Platform {
   private update(db: Database, record: DatabaseRecord): void {
     this.registry.put(record);
     db.record = record;
+    db.showLimits();
   }
 
   private checkName(name: unknown, self?: Database): string {
