@@ -15,6 +15,8 @@ const ALLOWED = {
   console: ['engine', 'platform'],
   server: ['engine', 'persistence', 'platform', 'rest', 'queue', 'resp', 'console'],
 };
+/** Helper packages for app code: no dependencies at all on their import path (edge runtimes). */
+const EDGE_PACKAGES = new Set(['ai']);
 /** Node built-ins the engine must not touch: it is pure and synchronous. */
 const ENGINE_FORBIDDEN =
   /^(node:)?(net|http|https|http2|fs|fs\/promises|child_process|dgram|tls|worker_threads|cluster)$/;
@@ -41,6 +43,9 @@ for (const pkg of readdirSync('packages')) {
         problems.push(`${file}: ${pkg} may not import @redstash/${internal[1]}`);
       if (pkg === 'engine' && !file.endsWith('.test.ts') && ENGINE_FORBIDDEN.test(spec))
         problems.push(`${file}: the engine may not import ${spec}`);
+      // App helpers run in edge runtimes: Web APIs only, and nothing but their own files.
+      if (EDGE_PACKAGES.has(pkg) && !file.endsWith('.test.ts') && !spec.startsWith('.'))
+        problems.push(`${file}: ${pkg} runs in edge runtimes and may import only its own files, not ${spec}`);
       if (spec.startsWith('../') && spec.includes('/packages/'))
         problems.push(`${file}: relative import across packages: ${spec}`);
     }
