@@ -267,3 +267,15 @@ test('POST /v2/dlq/retry/{id} and /v2/dlq/retry?dlqIds= with Upstash-Retries ove
     assert.equal(rcv.deliveries.filter((d) => d.headers['upstash-message-id'] === id1).length, 3);
   });
 });
+
+test('DLQ entries are kept 7 days (QStash pay-as-you-go), then dropped', async () => {
+  await withServer(async (srv, rcv) => {
+    rcv.respond = () => ({ status: 500 });
+    await failSome(srv, rcv, 2);
+    assert.equal((await srv.client.dlq.listMessages()).messages.length, 2);
+    await srv.advance(7 * 86_400_000 - 1);
+    assert.equal((await srv.client.dlq.listMessages()).messages.length, 2, 'still there a ms before');
+    await srv.advance(60_001);
+    assert.equal((await srv.client.dlq.listMessages()).messages.length, 0);
+  });
+});

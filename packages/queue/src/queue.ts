@@ -41,6 +41,8 @@ export interface QueueOptions {
   checkDestination?: (url: string) => string | undefined;
   /** Largest response body kept for the DLQ and callbacks. */
   maxResponseBytes?: number;
+  /** DLQ entries older than this are dropped (QStash keeps them 3 days on free, 7 on pay-as-you-go). */
+  dlqRetentionMs?: number;
   logger?: QueueLogger;
   /** False: no timers (tests drive `tick()` on a manual clock). */
   timers?: boolean;
@@ -115,6 +117,8 @@ interface FlowState {
 
 const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 export const DEFAULT_DEDUP_WINDOW_MS = 10 * 60_000;
+/** QStash's pay-as-you-go DLQ retention. */
+export const DEFAULT_DLQ_RETENTION_MS = 7 * 86_400_000;
 
 export class Queue {
   private readonly db: QueueDb;
@@ -126,6 +130,9 @@ export class Queue {
   readonly dedupWindowMs: number;
   private readonly eventsKept: number;
   private readonly maxResponseBytes: number;
+  private readonly dlqRetentionMs: number;
+  /** When the DLQ was last swept for expired entries. */
+  private dlqSweptAt = 0;
   private readonly logger: QueueLogger | undefined;
   private readonly checkDestination: (url: string) => string | undefined;
   private readonly useTimers: boolean;
@@ -157,6 +164,7 @@ export class Queue {
     this.dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     this.eventsKept = options.eventsKept ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
+    this.dlqRetentionMs = options.dlqRetentionMs ?? DEFAULT_DLQ_RETENTION_MS;
     this.logger = options.logger;
     this.checkDestination = options.checkDestination ?? (() => undefined);
     this.useTimers = options.timers !== false;
@@ -370,6 +378,7 @@ export class Queue {
 
   private async pumpOnce(): Promise<void> {
     if (this.closed) return;
+    await this.sweepDlq();
     await this.fillQueues();
     const free = this.maxInFlight - this.inFlight.size;
     if (free <= 0) return;
@@ -974,6 +983,29 @@ export class Queue {
   }
 
   // ---- DLQ -----------------------------------------------------------------------------------------
+
+  /** Drops DLQ entries past the retention, at most once a minute (they are indexed by failure time). */
+  private async sweepDlq(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.dlqSweptAt < 60_000) return;
+    this.dlqSweptAt = now;
+    const expired = check(
+      await this.db.call([
+        'ZRANGEBYSCORE',
+        K.dlqIndex,
+        '-inf',
+        String(now - this.dlqRetentionMs),
+        'LIMIT',
+        '0',
+        '1000',
+      ]),
+    ) as string[];
+    if (expired.length === 0) return;
+    await this.db.atomic([
+      ['HDEL', K.dlq, ...expired],
+      ['ZREM', K.dlqIndex, ...expired],
+    ]);
+  }
 
   /** DLQ entries, oldest first (by when they failed). */
   async dlqMessages(): Promise<DlqMessage[]> {
