@@ -277,3 +277,21 @@ test('rate-limited messages count in waitListSize until delivered or cancelled',
     assert.equal(rcv.deliveries.length, 2);
   });
 });
+
+test('a key no message has named for an hour is forgotten; one still named is not', async () => {
+  await withServer(async (srv, rcv) => {
+    await srv.client.publish({ url: rcv.url, body: 'a', flowControl: { key: 'short-lived', parallelism: 1 } });
+    await srv.client.publish({
+      url: rcv.url,
+      body: 'b',
+      delay: 2 * 3600,
+      flowControl: { key: 'long-lived', parallelism: 1 },
+    });
+    await srv.settle();
+    assert.equal(rcv.deliveries.length, 1);
+    assert.equal((await srv.client.flowControl.get('short-lived')).flowControlKey, 'short-lived');
+    await srv.advance(3600_000 + 60_000);
+    await assert.rejects(srv.client.flowControl.get('short-lived'), /not found/);
+    assert.equal((await srv.client.flowControl.get('long-lived')).flowControlKey, 'long-lived');
+  });
+});

@@ -113,10 +113,15 @@ interface FlowState {
   paused: boolean;
   pinnedParallelism: boolean;
   pinnedRate: boolean;
+  /** Stored messages that name the key; at 0 the key is idle since `idleSince` and may be forgotten. */
+  refs: number;
+  idleSince: number;
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 export const DEFAULT_DEDUP_WINDOW_MS = 10 * 60_000;
+/** A flow-control key no message has named for this long is forgotten (QStash documents no TTL). */
+export const FLOW_IDLE_MS = 3_600_000;
 /** QStash's pay-as-you-go DLQ retention. */
 export const DEFAULT_DLQ_RETENTION_MS = 7 * 86_400_000;
 
@@ -131,8 +136,9 @@ export class Queue {
   private readonly eventsKept: number;
   private readonly maxResponseBytes: number;
   private readonly dlqRetentionMs: number;
-  /** When the DLQ was last swept for expired entries. */
+  /** When the DLQ and the flow-control keys were last swept. */
   private dlqSweptAt = 0;
+  private flowsSweptAt = 0;
   private readonly logger: QueueLogger | undefined;
   private readonly checkDestination: (url: string) => string | undefined;
   private readonly useTimers: boolean;
@@ -191,7 +197,10 @@ export class Queue {
     for (const id of inflight) due.add(id);
     for (const m of await hvalsJson<Message>(this.db, K.msg)) {
       // A flow-control key stays gettable while a stored message refers to it.
-      if (m.flowControlKey !== undefined) this.configureFlow(m);
+      if (m.flowControlKey !== undefined) {
+        this.configureFlow(m);
+        this.refFlow(m.flowControlKey);
+      }
       if (queued.has(m.messageId)) continue;
       if (!due.has(m.messageId)) cmds.push(['ZADD', K.due, String(now), m.messageId]);
       const slot = m.queueName ?? m.slotOf;
@@ -314,6 +323,7 @@ export class Queue {
       if (config.rate !== undefined) m.rate = config.rate;
       if (config.period !== undefined) m.period = config.period;
       this.configureFlow(m);
+      this.refFlow(m.flowControlKey);
     }
     if (config.label !== undefined) m.label = config.label;
     if (config.labels !== undefined) m.labels = config.labels;
@@ -379,6 +389,7 @@ export class Queue {
   private async pumpOnce(): Promise<void> {
     if (this.closed) return;
     await this.sweepDlq();
+    this.sweepFlows();
     await this.fillQueues();
     const free = this.maxInFlight - this.inFlight.size;
     if (free <= 0) return;
@@ -527,6 +538,7 @@ export class Queue {
         ['ZREM', K.inflight, m.messageId],
         ...this.eventCommands(eventOf(m, 'DELIVERED', now, { responseStatus: status })),
       ]);
+      this.unrefFlow(m);
       if (m.scheduleId !== undefined && m.callbackOf === undefined) await this.onSettled?.(m, 'SUCCESS');
       // A queue's next message waits for the callback too: the callback message takes over the slot.
       if (m.callback !== undefined) await this.callback(m, m.callback, outcome, now, undefined, m.queueName);
@@ -554,6 +566,7 @@ export class Queue {
         ...this.eventCommands(errorEvent),
         ...this.eventCommands(eventOf(m, 'FAILED', now, { error: failure })),
       ]);
+      this.unrefFlow(m);
       if (m.scheduleId !== undefined && m.callbackOf === undefined) await this.onSettled?.(m, 'FAIL');
       const holders = (m.callback === undefined ? 0 : 1) + (m.failureCallback === undefined ? 0 : 1);
       if (holders === 0) this.finishQueued(m);
@@ -646,6 +659,8 @@ export class Queue {
         paused: false,
         pinnedParallelism: false,
         pinnedRate: false,
+        refs: 0,
+        idleSince: this.clock.now(),
       };
       this.flows.set(key, f);
     }
@@ -661,6 +676,34 @@ export class Queue {
         f.rate = m.rate;
         f.period = m.period ?? 1;
       }
+    }
+  }
+
+  private refFlow(key: string): void {
+    const f = this.flows.get(key);
+    if (f !== undefined) f.refs++;
+  }
+
+  private unrefFlow(m: Message): void {
+    if (m.flowControlKey === undefined) return;
+    const f = this.flows.get(m.flowControlKey);
+    if (f === undefined) return;
+    f.refs = Math.max(0, f.refs - 1);
+    if (f.refs === 0) f.idleSince = this.clock.now();
+  }
+
+  /**
+   * Forgets keys no message has named for FLOW_IDLE_MS and that nothing holds (in flight, waiting, paused
+   * or pinned), so keys used once do not accumulate; at most once a minute.
+   */
+  private sweepFlows(): void {
+    const now = this.clock.now();
+    if (now - this.flowsSweptAt < 60_000) return;
+    this.flowsSweptAt = now;
+    for (const [key, f] of this.flows) {
+      const held = f.refs > 0 || f.active > 0 || f.waiting.length > 0 || f.rateWaiting.size > 0;
+      const set = f.paused || f.pinnedParallelism || f.pinnedRate;
+      if (!held && !set && now - f.idleSince >= FLOW_IDLE_MS) this.flows.delete(key);
     }
   }
 
@@ -866,6 +909,7 @@ export class Queue {
         f?.rateWaiting.delete(id);
       }
       await this.db.atomic(cmds);
+      this.unrefFlow(m);
       n++;
     }
     if (n > 0) await this.db.durable();
