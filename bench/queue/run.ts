@@ -14,6 +14,7 @@
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '@redstash/server';
 import { Client } from '@upstash/qstash';
@@ -43,8 +44,53 @@ interface Credentials {
   nextSigningKey: string;
 }
 
+/** One publish of `body` to `target`; resolves once the server has accepted it. */
+type Publish = (target: string, body: string) => Promise<void>;
+
+/** The real SDK, as apps publish. */
+function sdkPublisher(client: Client): Publish {
+  return async (url, body) => {
+    await client.publish({ url, body, headers: { 'content-type': 'text/plain' } });
+  };
+}
+
+/**
+ * A lean publisher: node:http with keep-alive, the same request the SDK makes. The SDK's own CPU per publish
+ * (undici fetch) is larger than the server's, so on two cores it caps the end-to-end rate; this measures
+ * what the server does when the publishers are elsewhere.
+ */
+function httpPublisher(baseUrl: string, token: string): Publish {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  return (url, body) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        `${baseUrl}/v2/publish/${url}`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'text/plain',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode !== undefined && res.statusCode < 300
+              ? resolve()
+              : reject(new Error(`publish: ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
 interface Round {
   mode: 'child process' | 'in-process';
+  publisher: 'SDK' | 'node:http';
   publishers: number;
   messages: number;
   p50Ms: number;
@@ -99,7 +145,8 @@ function percentile(sorted: number[], p: number): number {
 async function round(
   receiver: ChildProcess,
   target: string,
-  client: Client,
+  publish: Publish,
+  client: Round['publisher'],
   scenario: { publishers: number; messages: number },
   mode: Round['mode'],
   server: ChildProcess | undefined,
@@ -119,7 +166,7 @@ async function round(
     while (next < messages) {
       const seq = next++;
       sentAt[seq] = clock();
-      await client.publish({ url: target, body: String(seq), headers: { 'content-type': 'text/plain' } });
+      await publish(target, String(seq));
     }
   };
   await Promise.all(Array.from({ length: publishers }, publisher));
@@ -132,6 +179,7 @@ async function round(
   const last = Math.max(...arrivals);
   const r: Round = {
     mode,
+    publisher: client,
     publishers,
     messages,
     p50Ms: round2(percentile(latencies, 50)),
@@ -220,17 +268,22 @@ async function scenarios(
   server: ChildProcess | undefined,
 ): Promise<{ rounds: Round[]; drain: Drain }> {
   const client = new Client({ baseUrl, token: creds.token, retry: false });
-  // Warm-up: JIT, connection pools on both sides.
-  await round(receiver, target, client, { publishers: 20, messages: 1000 }, mode, server);
+  const publishers: [Round['publisher'], Publish][] = [['SDK', sdkPublisher(client)]];
+  // The lean publisher only where the server has its own process: in-process it would share its loop.
+  if (server !== undefined) publishers.push(['node:http', httpPublisher(baseUrl, creds.token)]);
   const out: Round[] = [];
-  for (const s of SCENARIOS) {
-    let best: Round | undefined;
-    for (let i = 0; i < ROUNDS; i++) {
-      const r = await round(receiver, target, client, s, mode, server);
-      console.log(JSON.stringify(r));
-      if (best === undefined || r.deliveriesPerSecond > best.deliveriesPerSecond) best = r;
+  for (const [name, publish] of publishers) {
+    // Warm-up: JIT, connection pools on both sides.
+    await round(receiver, target, publish, name, { publishers: 20, messages: 1000 }, mode, server);
+    for (const s of SCENARIOS) {
+      let best: Round | undefined;
+      for (let i = 0; i < ROUNDS; i++) {
+        const r = await round(receiver, target, publish, name, s, mode, server);
+        console.log(JSON.stringify(r));
+        if (best === undefined || r.deliveriesPerSecond > best.deliveriesPerSecond) best = r;
+      }
+      out.push(best as Round);
     }
-    out.push(best as Round);
   }
   // The first burst opens up to the queue's 1000 concurrent connections to the receiver: not measured.
   await drain(receiver, target, client, mode, server);
@@ -320,11 +373,11 @@ const report = {
 writeFileSync(`${RESULTS}queue-${day}.json`, `${JSON.stringify(report, null, 2)}\n`);
 
 const table = [
-  '| server | publishers | messages | p50 ms | p99 ms | deliveries/s | publishes/s | µs CPU/msg: server | publishers | receiver | duplicates |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| server | publisher client | publishers | messages | p50 ms | p99 ms | deliveries/s | publishes/s | µs CPU/msg: server | publishers | receiver | duplicates |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rounds.map(
     (r) =>
-      `| ${r.mode} | ${r.publishers} | ${r.messages} | ${r.p50Ms} | ${r.p99Ms} | ${r.deliveriesPerSecond} | ` +
+      `| ${r.mode} | ${r.publisher} | ${r.publishers} | ${r.messages} | ${r.p50Ms} | ${r.p99Ms} | ${r.deliveriesPerSecond} | ` +
       `${r.publishesPerSecond} | ${r.serverCpuMicrosPerMessage ?? '(in publishers)'} | ${r.publisherCpuMicrosPerMessage} | ` +
       `${r.receiverCpuMicrosPerMessage} | ${r.duplicates} |`,
   ),
@@ -347,7 +400,9 @@ writeSection(
   `## Queue (\`npm run bench:queue\`)
 
 Latest run: ${day}, commit \`${report.commit.slice(0, 12)}\`, ${machine.cpu} × ${machine.cpus}, Node ${machine.node}.
-Publishers use the real \`@upstash/qstash\` Client; the server is the real composition root with the queue on,
+Publishers use the real \`@upstash/qstash\` Client ("SDK"), and again a lean node:http keep-alive client making the
+same request ("node:http": the SDK's own CPU per publish is larger than the server's and, on two shared cores,
+caps the rate); the server is the real composition root with the queue on,
 memory only, on the real clock; the receiver answers 200 at once, in its own process. Latency runs from just
 before \`publish()\` to the receiver getting the delivery; deliveries/s is messages ÷ (last arrival − first
 publish). "child process": the server alone in its own process (the figure to read); "in-process": the server
