@@ -75,12 +75,13 @@ const cases = [
     `,
   ),
   c(
+    // Not "get\\x00": Redis hashes the NUL but compares with strcasecmp, so it answers "unknown command"
+    // unless the two names land in one bucket of its randomly seeded table (a CI run saw the arity error).
     'unknown commands and empty names',
     `
     NOSUCHCOMMAND
     NOSUCHCOMMAND a b
     "" x
-    "get\\x00"
     NOSUCH "a\\x00b" "c\\r\\nd"
     "no\\r\\nsuch" x
     NOSUCH ${'x'.repeat(100)} ${'y'.repeat(100)}
