@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CANCEL_FILTERS, DLQ_FILTERS, EVENT_FILTERS, page, parseFilter } from './filters.ts';
-import { bodyFields, messageJson } from './message.ts';
+import { messageJson } from './message.ts';
 import { type PublishConfig, parsePublishConfig, type RequestHeaders, withQueryConfig } from './publish-config.ts';
 import { type DlqMessage, type Queue, QueueError } from './queue.ts';
 import type { Scheduler } from './schedules.ts';
@@ -452,5 +452,3 @@ function empty(res: ServerResponse): void {
   res.writeHead(200, { 'content-length': '0' });
   res.end();
 }
-
-export { bodyFields };

@@ -9,4 +9,4 @@ export { DEFAULT_DEDUP_WINDOW_MS, newMessageId, Queue, QueueError, type QueueOpt
 export { compileRetryDelay } from './retry-delay.ts';
 export { parseCron, Scheduler } from './schedules.ts';
 export { generateSigningKey, Signer, type SigningKeys } from './signing.ts';
-export { K as STORE_KEYS, type QueueDb } from './store.ts';
+export { hgetallMap, K as STORE_KEYS, type QueueDb } from './store.ts';

@@ -5,14 +5,32 @@
  * slots) is rebuilt from it at start-up, where every attempt that was in flight when the last process
  * died is made due again — at-least-once, never dropped.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { nextDelayMs } from './backoff.ts';
 import { type Deliver, deliverHttp, deliverVia } from './deliver.ts';
 import { eventOf, type QueueEvent } from './events.ts';
-import { bodyFields, type CallbackConfig, type HeaderMap, type Message, messageJson } from './message.ts';
+import {
+  bodyFields,
+  type CallbackConfig,
+  canonicalHeader,
+  type HeaderMap,
+  type Message,
+  messageJson,
+} from './message.ts';
 import type { PublishConfig, PublishLimits } from './publish-config.ts';
 import type { Signer } from './signing.ts';
-import { check, fromBytes, hgetJson, hvalsJson, json, K, type QueueDb, WAITING } from './store.ts';
+import {
+  check,
+  dedupKey,
+  fromBytes,
+  hgetallMap,
+  hgetJson,
+  hvalsJson,
+  json,
+  K,
+  type QueueDb,
+  WAITING,
+} from './store.ts';
 
 export interface QueueClock {
   now(): number;
@@ -278,21 +296,9 @@ export class Queue {
     now: number,
   ): Promise<PublishResult> {
     const messageId = newMessageId();
-    let dedupKey: string | undefined;
     if (config.deduplicationId !== undefined || config.contentBasedDeduplication) {
-      const basis =
-        config.deduplicationId ??
-        createHash('sha256')
-          .update(target.url)
-          .update('\0')
-          .update(body)
-          .update('\0')
-          .update(JSON.stringify(config.header))
-          .digest('hex');
-      dedupKey = K.dedup(createHash('sha256').update(`${target.url}\0${basis}`).digest('hex'));
-      const set = check(
-        await this.db.call(['SET', dedupKey, messageId, 'NX', 'PX', String(this.dedupWindowMs), 'GET']),
-      );
+      const key = dedupKey('message', target.url, config.deduplicationId, body, config.header);
+      const set = check(await this.db.call(['SET', key, messageId, 'NX', 'PX', String(this.dedupWindowMs), 'GET']));
       if (typeof set === 'string') return { messageId: set, url: target.url, deduplicated: true };
     }
     const m: Message = {
@@ -798,11 +804,8 @@ export class Queue {
   }
 
   private async loadFlowSettings(): Promise<void> {
-    const raw = check(await this.db.call(['HGETALL', K.flow])) as unknown;
-    const items = (raw as { items?: unknown[] }).items ?? (Array.isArray(raw) ? raw : []);
-    for (let i = 0; i + 1 < items.length; i += 2) {
-      const key = String(items[i]);
-      const saved = JSON.parse(fromBytes(String(items[i + 1]))) as SavedFlow;
+    for (const [key, value] of await hgetallMap(this.db, K.flow)) {
+      const saved = JSON.parse(fromBytes(value)) as SavedFlow;
       this.configureFlow({ flowControlKey: key } as Message);
       const f = this.flows.get(key) as FlowState;
       f.paused = saved.paused;
@@ -1156,10 +1159,7 @@ function headerMap(headers: Headers | undefined): HeaderMap {
   const out: HeaderMap = {};
   if (headers === undefined) return out;
   headers.forEach((value, name) => {
-    const canonical = name
-      .split('-')
-      .map((p) => (p.length === 0 ? p : (p[0] as string).toUpperCase() + p.slice(1)))
-      .join('-');
+    const canonical = canonicalHeader(name);
     const list = out[canonical];
     if (list === undefined) out[canonical] = [value];
     else list.push(value);

@@ -3,12 +3,12 @@
  * message each time it fires. Kept in the store; the next fire times are computed at start and after each
  * firing. A fire time missed while the server was down is fired once at start (not once per missed tick).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
 import { bodyFields, type HeaderMap } from './message.ts';
 import type { PublishConfig } from './publish-config.ts';
 import { type Queue, QueueError } from './queue.ts';
-import { check, hvalsJson, json, K, type QueueDb } from './store.ts';
+import { check, dedupKey, hvalsJson, json, K, type QueueDb } from './store.ts';
 
 export interface Schedule {
   scheduleId: string;
@@ -112,16 +112,7 @@ export class Scheduler {
     const { notBefore, deduplicationId, contentBasedDeduplication, ...rest } = input.config;
     const config = { ...rest, contentBasedDeduplication: false };
     if (deduplicationId !== undefined || contentBasedDeduplication) {
-      const basis =
-        deduplicationId ??
-        createHash('sha256')
-          .update(input.destination)
-          .update('\0')
-          .update(input.body)
-          .update('\0')
-          .update(JSON.stringify(rest.header))
-          .digest('hex');
-      const key = K.dedup(createHash('sha256').update(`schedule\0${input.destination}\0${basis}`).digest('hex'));
+      const key = dedupKey('schedule', input.destination, deduplicationId, input.body, rest.header);
       const prior = check(await this.db.call(['SET', key, id, 'NX', 'PX', String(this.queue.dedupWindowMs), 'GET']));
       if (typeof prior === 'string' && this.schedules.has(prior)) return prior;
     }

@@ -15,6 +15,7 @@
  *   qs:keys       hash   current, next (signing keys)
  *   qs:flow       hash   flow-control key → what an operator set (pause, pinned parallelism/rate)
  */
+import { createHash } from 'node:crypto';
 import { ErrorReply, type Reply } from '@redstash/engine';
 
 export interface QueueDb {
@@ -64,6 +65,38 @@ export async function hvalsJson<T>(db: QueueDb, key: string): Promise<T[]> {
 /** JSON as a byte string (the engine's strings are bytes). */
 export function json(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('latin1');
+}
+
+/** A hash's fields and values (HGETALL, whose reply is a map or a flat array depending on the backend). */
+export async function hgetallMap(db: QueueDb, key: string): Promise<Map<string, string>> {
+  const reply = check(await db.call(['HGETALL', key])) as unknown;
+  const items = (reply as { items?: unknown[] }).items ?? (Array.isArray(reply) ? reply : []);
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < items.length; i += 2) out.set(String(items[i]), String(items[i + 1]));
+  return out;
+}
+
+/**
+ * The key under which a deduplication id (or, content-based, a hash of the destination, body and headers)
+ * is remembered, per scope (`message`, `schedule`) and destination.
+ */
+export function dedupKey(
+  scope: string,
+  destination: string,
+  id: string | undefined,
+  body: Uint8Array,
+  header: unknown,
+): string {
+  const basis =
+    id ??
+    createHash('sha256')
+      .update(destination)
+      .update('\0')
+      .update(body)
+      .update('\0')
+      .update(JSON.stringify(header))
+      .digest('hex');
+  return K.dedup(createHash('sha256').update(`${scope}\0${destination}\0${basis}`).digest('hex'));
 }
 
 export function fromBytes(s: string): string {

@@ -14,6 +14,7 @@ import {
   destinationChecker,
   engineQueueDb,
   generateSigningKey,
+  hgetallMap,
   Queue,
   type QueueApiHandler,
   type QueueDb,
@@ -117,10 +118,7 @@ export async function startQstash(c: {
  * not stored: one run with `--qstash-dev` must not replace the generated secrets with the SDK's public ones.
  */
 async function credentials(db: QueueDb, o: QstashOptions): Promise<QstashCredentials> {
-  const stored = (await db.call(['HGETALL', STORE_KEYS.keys])) as unknown;
-  const map = new Map<string, string>();
-  const items = (stored as { items?: unknown[] }).items ?? (Array.isArray(stored) ? stored : []);
-  for (let i = 0; i + 1 < items.length; i += 2) map.set(String(items[i]), String(items[i + 1]));
+  const map = await hgetallMap(db, STORE_KEYS.keys);
   const kept: QstashCredentials = {
     token: map.get('token') ?? generateToken(),
     currentSigningKey: map.get('current') ?? generateSigningKey(),
