@@ -6,21 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createTestEngine } from '@redstash/engine/testing';
 import { startTestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import type { Redis } from '@upstash/redis';
+import { client } from './support.ts';
 
 async function withClient(autoPipeline: boolean, fn: (r: Redis) => Promise<void>): Promise<void> {
   const { engine } = createTestEngine();
   const srv = await startTestServer({ engine });
   try {
-    await fn(
-      new Redis({
-        url: srv.url,
-        token: srv.token,
-        enableAutoPipelining: autoPipeline,
-        enableTelemetry: false,
-        retry: false,
-      }),
-    );
+    await fn(client(srv, autoPipeline));
   } finally {
     await srv.close();
   }

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createScriptingTestEngine } from '@redstash/engine/testing';
-import { startTestServer, type TestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import { client, withServer } from './support.ts';
+
+/** These tests run scripts: the server's engine has Lua. */
+const withLua = (fn: Parameters<typeof withServer>[0]) => withServer(fn, { scripting: true });
 
 const LIB = [
   '#!lua name=mylib',
@@ -17,23 +18,10 @@ const LIB = [
 ].join('\n');
 const OTHER = "#!lua name=other\nredis.register_function('one', function() return 1 end)";
 
-async function withServer(fn: (srv: TestServer) => Promise<void>): Promise<void> {
-  const { engine } = await createScriptingTestEngine();
-  const srv = await startTestServer({ engine });
-  try {
-    await fn(srv);
-  } finally {
-    await srv.close();
-  }
-}
-
-const client = (srv: TestServer, autoPipeline: boolean, token = srv.token) =>
-  new Redis({ url: srv.url, token, enableAutoPipelining: autoPipeline, enableTelemetry: false, retry: false });
-
 for (const autoPipeline of [true, false]) {
   describe(`@upstash/redis functions (auto-pipelining ${autoPipeline ? 'on' : 'off'})`, () => {
     test('load, list (with and without code, by library name), call and callRo', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         assert.equal(await r.functions.load({ code: LIB }), 'mylib');
         await assert.rejects(r.functions.load({ code: LIB }), /ERR Library 'mylib' already exists/);
@@ -80,7 +68,7 @@ for (const autoPipeline of [true, false]) {
       }));
 
     test('stats, delete and flush', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         assert.deepEqual(await r.functions.stats(), {
           engines: { LUA: { librariesCount: 0, functionsCount: 0 } },
@@ -102,7 +90,7 @@ for (const autoPipeline of [true, false]) {
       }));
 
     test('functions in a pipeline and a transaction', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         const p = r.pipeline();
         p.functions.load({ code: LIB });
@@ -117,9 +105,9 @@ for (const autoPipeline of [true, false]) {
 
     // The token policy runs only commands Redis flags `readonly`; FUNCTION LIST carries no such flag.
     test('the read-only token may call no-writes functions and nothing else', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
-        const ro = client(srv, autoPipeline, srv.readonlyToken);
+        const ro = client(srv, autoPipeline, { token: srv.readonlyToken });
         await r.functions.load({ code: LIB });
         await r.set('k', 'v');
         assert.equal(await ro.functions.callRo('get_key', ['k']), 'v');

@@ -3,20 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestEngine } from '@redstash/engine/testing';
 import { startTestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import { client } from './support.ts';
 
 test('@upstash/redis geoadd, geopos, geodist, geohash, geosearch and geosearchstore', async () => {
   const { engine } = createTestEngine();
   const srv = await startTestServer({ engine });
   try {
     for (const autoPipeline of [true, false]) {
-      const r = new Redis({
-        url: srv.url,
-        token: srv.token,
-        enableAutoPipelining: autoPipeline,
-        enableTelemetry: false,
-        retry: false,
-      });
+      const r = client(srv, autoPipeline);
       await r.flushall();
       const added = await r.geoadd(
         'sicily',

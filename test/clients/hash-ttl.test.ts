@@ -6,20 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestEngine } from '@redstash/engine/testing';
 import { startTestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import { client } from './support.ts';
 
 test('@upstash/redis hexpire family, httl family, hpersist, hgetdel, hgetex and hsetex', async () => {
   const { engine, clock } = createTestEngine();
   const srv = await startTestServer({ engine });
   try {
     for (const autoPipeline of [true, false]) {
-      const r = new Redis({
-        url: srv.url,
-        token: srv.token,
-        enableAutoPipelining: autoPipeline,
-        enableTelemetry: false,
-        retry: false,
-      });
+      const r = client(srv, autoPipeline);
       await r.flushall();
       const now = clock.now();
       await r.hset('h', { a: 'x', b: 'y', c: 'z', d: 'w' });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createTestEngine } from '@redstash/engine/testing';
 import { startTestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import { client } from './support.ts';
 
 const names = (from: number, to: number, prefix = 'u') =>
   Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
@@ -17,13 +17,7 @@ for (const autoPipeline of [true, false]) {
       const { engine, run } = createTestEngine();
       const srv = await startTestServer({ engine });
       try {
-        const r = new Redis({
-          url: srv.url,
-          token: srv.token,
-          enableAutoPipelining: autoPipeline,
-          enableTelemetry: false,
-          retry: false,
-        });
+        const r = client(srv, autoPipeline);
         assert.equal(await r.pfadd('a', 'x', 'y', 'z'), 1);
         assert.equal(await r.pfadd('a', 'x'), 0);
         assert.equal(await r.pfcount('a'), 3);

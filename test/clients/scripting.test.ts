@@ -7,28 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sha1hex } from '@redstash/engine';
-import { createScriptingTestEngine } from '@redstash/engine/testing';
-import { startTestServer, type TestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import { client, withServer } from './support.ts';
 
-async function withServer(fn: (srv: TestServer) => Promise<void>): Promise<void> {
-  const { engine } = await createScriptingTestEngine();
-  const srv = await startTestServer({ engine });
-  try {
-    await fn(srv);
-  } finally {
-    await srv.close();
-  }
-}
-
-const client = (srv: TestServer, autoPipeline: boolean) =>
-  new Redis({
-    url: srv.url,
-    token: srv.token,
-    enableAutoPipelining: autoPipeline,
-    enableTelemetry: false,
-    retry: false,
-  });
+/** These tests run scripts: the server's engine has Lua. */
+const withLua = (fn: Parameters<typeof withServer>[0]) => withServer(fn, { scripting: true });
 
 const INCR = "return redis.call('incrby', KEYS[1], ARGV[1])";
 const READ = "return redis.call('get', KEYS[1])";
@@ -36,7 +18,7 @@ const READ = "return redis.call('get', KEYS[1])";
 for (const autoPipeline of [true, false]) {
   describe(`@upstash/redis scripting (auto-pipelining ${autoPipeline ? 'on' : 'off'})`, () => {
     test('eval: Lua values become Redis replies, then the client parses them', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         assert.equal(await r.eval('return 3.99', [], []), 3, 'Lua numbers truncate to integers');
         assert.equal(await r.eval("return '3.99'", [], []), 3.99, 'a numeric string is parsed by the client');
@@ -64,7 +46,7 @@ for (const autoPipeline of [true, false]) {
       }));
 
     test('evalRo, evalsha, evalshaRo, scriptLoad, scriptExists and scriptFlush', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         await r.set('k', { a: [1] });
         assert.deepEqual(await r.evalRo(READ, ['k'], []), { a: [1] });
@@ -85,7 +67,7 @@ for (const autoPipeline of [true, false]) {
       }));
 
     test('createScript: exec falls back to EVAL on NOSCRIPT, the read-only kind to EVAL_RO', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         const script = r.createScript<number>(INCR);
         assert.equal(await script.exec(['n'], ['2']), 2);
@@ -99,7 +81,7 @@ for (const autoPipeline of [true, false]) {
       }));
 
     test('scripts in a pipeline and a transaction', () =>
-      withServer(async (srv) => {
+      withLua(async (srv) => {
         const r = client(srv, autoPipeline);
         const p = r.pipeline();
         p.scriptLoad(INCR);

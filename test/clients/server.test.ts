@@ -5,22 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTestEngine, type ManualClock } from '@redstash/engine/testing';
-import { startTestServer, type TestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
-
-async function withServer(fn: (srv: TestServer, clock: ManualClock) => Promise<void>): Promise<void> {
-  const { engine, clock } = createTestEngine();
-  const srv = await startTestServer({ engine });
-  try {
-    await fn(srv, clock);
-  } finally {
-    await srv.close();
-  }
-}
-
-const client = (srv: TestServer, autoPipeline: boolean, token = srv.token) =>
-  new Redis({ url: srv.url, token, enableAutoPipelining: autoPipeline, enableTelemetry: false, retry: false });
+import { client, withServer } from './support.ts';
 
 /** Every item of a SCAN iteration. */
 async function scanAll<T>(step: (cursor: string | number) => Promise<[string | number, T[]]>): Promise<T[]> {
@@ -48,7 +33,10 @@ for (const autoPipeline of [true, false]) {
           r.clientSetinfo('LIB-NAME', 'has space'),
           /ERR LIB-NAME cannot contain spaces, newlines or special characters\./,
         );
-        await assert.rejects(client(srv, autoPipeline, srv.readonlyToken).clientSetinfo('lib-ver', '1'), /NOPERM/);
+        await assert.rejects(
+          client(srv, autoPipeline, { token: srv.readonlyToken }).clientSetinfo('lib-ver', '1'),
+          /NOPERM/,
+        );
       }));
 
     test('scan with withType, type, match and count', () =>
@@ -116,11 +104,11 @@ for (const autoPipeline of [true, false]) {
         tx.publish('a', 'x');
         tx.publish('b', 'y');
         assert.deepEqual(await tx.exec(), [0, 0]);
-        await assert.rejects(client(srv, autoPipeline, srv.readonlyToken).publish('news', 'x'), /NOPERM/);
+        await assert.rejects(client(srv, autoPipeline, { token: srv.readonlyToken }).publish('news', 'x'), /NOPERM/);
       }));
 
     test('time, dbsize, flushdb and flushall on an empty and a filled keyspace', () =>
-      withServer(async (srv, clock) => {
+      withServer(async (srv, { clock }) => {
         const r = client(srv, autoPipeline);
         const [sec, micro] = await r.time();
         assert.equal(sec, Math.floor(clock.now() / 1000));

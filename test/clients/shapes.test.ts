@@ -6,29 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTestEngine } from '@redstash/engine/testing';
-import { startTestServer, type TestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
-
-async function withServer(fn: (srv: TestServer) => Promise<void>): Promise<void> {
-  const { engine } = createTestEngine();
-  const srv = await startTestServer({ engine });
-  try {
-    await fn(srv);
-  } finally {
-    await srv.close();
-  }
-}
-
-const client = (srv: TestServer, autoPipeline: boolean, automaticDeserialization = true) =>
-  new Redis({
-    url: srv.url,
-    token: srv.token,
-    enableAutoPipelining: autoPipeline,
-    enableTelemetry: false,
-    retry: false,
-    automaticDeserialization,
-  });
+import { client, withServer } from './support.ts';
 
 for (const autoPipeline of [true, false]) {
   describe(`@upstash/redis reply shapes (auto-pipelining ${autoPipeline ? 'on' : 'off'})`, () => {
@@ -101,10 +79,15 @@ for (const autoPipeline of [true, false]) {
         assert.equal(await r.get('float'), '1.50');
         await r.set('json', '{"a":[1,"2"]}');
         assert.deepEqual(await r.get('json'), { a: [1, '2'] });
-        assert.equal(await client(srv, autoPipeline, false).get('json'), '{"a":[1,"2"]}');
+        assert.equal(await client(srv, autoPipeline, { automaticDeserialization: false }).get('json'), '{"a":[1,"2"]}');
         await r.rpush<unknown>('l', 1, '01', 'true', { b: null });
         assert.deepEqual(await r.lrange('l', 0, -1), [1, '01', true, { b: null }]);
-        assert.deepEqual(await client(srv, autoPipeline, false).lrange('l', 0, -1), ['1', '01', 'true', '{"b":null}']);
+        assert.deepEqual(await client(srv, autoPipeline, { automaticDeserialization: false }).lrange('l', 0, -1), [
+          '1',
+          '01',
+          'true',
+          '{"b":null}',
+        ]);
         await r.hset('h', { 1: 'one', two: 2 });
         assert.deepEqual(await r.hgetall('h'), { 1: 'one', two: 2 });
         await r.sadd<unknown>('s', 3, 'x');

@@ -3,20 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestEngine } from '@redstash/engine/testing';
 import { startTestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
+import { client } from './support.ts';
 
 test('@upstash/redis stream commands: xadd … xdelex, with and without auto-pipelining', async () => {
   const { engine, clock } = createTestEngine();
   const srv = await startTestServer({ engine });
   try {
     for (const autoPipeline of [true, false]) {
-      const r = new Redis({
-        url: srv.url,
-        token: srv.token,
-        enableAutoPipelining: autoPipeline,
-        enableTelemetry: false,
-        retry: false,
-      });
+      const r = client(srv, autoPipeline);
       await r.flushall();
       assert.equal(await r.xadd('s', '1-1', { name: 'ada', n: 1 }), '1-1');
       assert.equal(await r.xadd('s', '2-1', { name: 'bob', n: 2 }), '2-1');

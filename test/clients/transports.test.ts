@@ -6,29 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTestEngine } from '@redstash/engine/testing';
-import { startTestServer, type TestServer } from '@redstash/server/testing';
-import { Redis } from '@upstash/redis';
-
-async function withServer(fn: (srv: TestServer) => Promise<void>): Promise<void> {
-  const { engine } = createTestEngine();
-  const srv = await startTestServer({ engine });
-  try {
-    await fn(srv);
-  } finally {
-    await srv.close();
-  }
-}
-
-const client = (srv: TestServer, autoPipeline: boolean, readYourWrites = true) =>
-  new Redis({
-    url: srv.url,
-    token: srv.token,
-    enableAutoPipelining: autoPipeline,
-    enableTelemetry: false,
-    retry: false,
-    readYourWrites,
-  });
+import { client, withServer } from './support.ts';
 
 for (const autoPipeline of [true, false]) {
   describe(`@upstash/redis transports (auto-pipelining ${autoPipeline ? 'on' : 'off'})`, () => {
@@ -102,7 +80,7 @@ for (const autoPipeline of [true, false]) {
         const other = client(srv, autoPipeline);
         other.readYourWritesSyncToken = r.readYourWritesSyncToken as string;
         assert.equal(await other.get('k'), null, 'a token carried over reads at least that write');
-        const off = client(srv, autoPipeline, false);
+        const off = client(srv, autoPipeline, { readYourWrites: false });
         await off.set('x', 1);
         assert.equal(await off.get('x'), 1);
         assert.equal(off.readYourWritesSyncToken, '', 'without read-your-writes the client keeps no token');
