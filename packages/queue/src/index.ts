@@ -1,5 +1,6 @@
 export { createQueueApi, type QueueApiHandler, type QueueApiOptions } from './api.ts';
 export { defaultBackoffMs, nextDelayMs } from './backoff.ts';
+export { keptCredentials, type QueueCredentials } from './credentials.ts';
 export { type DestinationPolicy, destinationChecker, isPrivateHost } from './destinations.ts';
 export { parseDuration } from './duration.ts';
 export { engineQueueDb } from './engine-db.ts';
@@ -9,4 +10,4 @@ export { DEFAULT_DEDUP_WINDOW_MS, newMessageId, Queue, QueueError, type QueueOpt
 export { compileRetryDelay } from './retry-delay.ts';
 export { parseCron, Scheduler } from './schedules.ts';
 export { generateSigningKey, Signer, type SigningKeys } from './signing.ts';
-export { hgetallMap, K as STORE_KEYS, type QueueDb } from './store.ts';
+export type { QueueDb } from './store.ts';

@@ -13,14 +13,12 @@ import {
   DEFAULT_LIMITS,
   destinationChecker,
   engineQueueDb,
-  generateSigningKey,
-  hgetallMap,
+  keptCredentials,
   Queue,
   type QueueApiHandler,
   type QueueDb,
   Scheduler,
   Signer,
-  STORE_KEYS,
 } from '@redstash/queue';
 
 export interface QstashOptions {
@@ -118,29 +116,7 @@ export async function startQstash(c: {
  * not stored: one run with `--qstash-dev` must not replace the generated secrets with the SDK's public ones.
  */
 async function credentials(db: QueueDb, o: QstashOptions): Promise<QstashCredentials> {
-  const map = await hgetallMap(db, STORE_KEYS.keys);
-  const kept: QstashCredentials = {
-    token: map.get('token') ?? generateToken(),
-    currentSigningKey: map.get('current') ?? generateSigningKey(),
-    nextSigningKey: map.get('next') ?? generateSigningKey(),
-  };
-  if (
-    map.get('token') !== kept.token ||
-    map.get('current') !== kept.currentSigningKey ||
-    map.get('next') !== kept.nextSigningKey
-  ) {
-    await db.call([
-      'HSET',
-      STORE_KEYS.keys,
-      'token',
-      kept.token,
-      'current',
-      kept.currentSigningKey,
-      'next',
-      kept.nextSigningKey,
-    ]);
-    await db.durable();
-  }
+  const kept = await keptCredentials(db, generateToken);
   return {
     token: o.token ?? kept.token,
     currentSigningKey: o.currentSigningKey ?? kept.currentSigningKey,
