@@ -16,7 +16,7 @@
  *   qs:flow       hash   flow-control key → what an operator set (pause, pinned parallelism/rate)
  */
 import { createHash } from 'node:crypto';
-import { ErrorReply, type Reply } from '@redstash/engine';
+import { ErrorReply, fromUtf8, type Reply, toUtf8 } from '@redstash/engine';
 
 export interface QueueDb {
   /** Runs one command. */
@@ -54,17 +54,17 @@ export function check(reply: Reply): Reply {
 
 export async function hgetJson<T>(db: QueueDb, key: string, field: string): Promise<T | undefined> {
   const r = check(await db.call(['HGET', key, field]));
-  return typeof r === 'string' ? (JSON.parse(Buffer.from(r, 'latin1').toString('utf8')) as T) : undefined;
+  return typeof r === 'string' ? (JSON.parse(toUtf8(r)) as T) : undefined;
 }
 
 export async function hvalsJson<T>(db: QueueDb, key: string): Promise<T[]> {
   const r = check(await db.call(['HVALS', key]));
-  return (r as string[]).map((s) => JSON.parse(Buffer.from(s, 'latin1').toString('utf8')) as T);
+  return (r as string[]).map((s) => JSON.parse(toUtf8(s)) as T);
 }
 
 /** JSON as a byte string (the engine's strings are bytes). */
 export function json(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('latin1');
+  return fromUtf8(JSON.stringify(value));
 }
 
 /** A hash's fields and values (HGETALL, whose reply is a map or a flat array depending on the backend). */
@@ -99,6 +99,5 @@ export function dedupKey(
   return K.dedup(createHash('sha256').update(`${scope}\0${destination}\0${basis}`).digest('hex'));
 }
 
-export function fromBytes(s: string): string {
-  return Buffer.from(s, 'latin1').toString('utf8');
-}
+/** A stored byte string as text (the engine's UTF-8 decoding). */
+export const fromBytes = toUtf8;
