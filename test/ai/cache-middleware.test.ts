@@ -6,6 +6,7 @@ import { generateText, streamText, wrapLanguageModel } from 'ai';
 import {
   brokenRedis,
   type CacheServer,
+  deferred,
   startCacheServer,
   streamingModel,
   TEXT_PARTS,
@@ -141,4 +142,132 @@ test('with a Redis that fails every call, generate and stream still answer from 
   assert.equal(inner.doStreamCalls.length, 2);
   assert.equal(cache.stats().stores, 0);
   assert.ok(cache.stats().errors >= 5);
+});
+
+/** Lets the event loop turn until `done` holds; bounded so a regression fails instead of hanging. */
+async function until(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 10_000 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(done(), 'the condition never held');
+}
+
+/** A model stream that emits the text parts only once `open` resolves, so callers can pile up meanwhile. */
+function gatedModel(open: Promise<void>) {
+  return streamingModel(
+    () =>
+      new ReadableStream<never>({
+        async start(controller) {
+          await open;
+          for (const part of textStreamParts()) controller.enqueue(part as never);
+          controller.close();
+        },
+      }),
+  );
+}
+
+test('streamText: 50 concurrent identical calls start the model once and all stream the same text', async () => {
+  const cache = await freshCache();
+  const gate = deferred();
+  const inner = gatedModel(gate.promise);
+  const model = wrapLanguageModel({ model: inner, middleware: llmCacheMiddleware(cache) });
+  const runs = Array.from({ length: 50 }, () => streamText({ model, prompt: 'Say hello', temperature: 0 }));
+  const texts = Promise.all(runs.map((run) => collect(run.textStream)));
+  // Every call has reached the middleware before the model says anything.
+  await until(() => cache.stats().misses + cache.stats().waits === 50);
+  gate.resolve();
+  for (const text of await texts) assert.deepEqual(text, TEXT_PARTS);
+  assert.equal(inner.doStreamCalls.length, 1);
+  assert.deepEqual(cache.stats(), { hits: 0, misses: 1, waits: 49, stores: 1, errors: 0 });
+  // Stored before the streams ended: the next call is a plain hit.
+  const again = streamText({ model, prompt: 'Say hello', temperature: 0 });
+  assert.deepEqual(await collect(again.textStream), TEXT_PARTS);
+  assert.deepEqual((await again.providerMetadata)?.redstash, { cache: 'hit' });
+  assert.equal(inner.doStreamCalls.length, 1);
+});
+
+test('streamText across two caches (two processes): the lock loser replays the winner’s stored stream', async () => {
+  const redisA = server.client();
+  const redisB = server.client();
+  await redisA.flushall();
+  const cacheA = createLlmCache({ redis: redisA, ttlSeconds: { default: 60 } });
+  const bPolling = deferred();
+  const cacheB = createLlmCache({
+    redis: redisB,
+    ttlSeconds: { default: 60 },
+    singleFlight: { lockTtlMs: 30_000, waitMs: 5_000, pollMs: 5 },
+    sleep: (ms) => {
+      bPolling.resolve();
+      return new Promise((resolve) => setTimeout(resolve, ms));
+    },
+  });
+  const gate = deferred();
+  const inner = gatedModel(gate.promise);
+  const modelA = wrapLanguageModel({ model: inner, middleware: llmCacheMiddleware(cacheA) });
+  const modelB = wrapLanguageModel({ model: inner, middleware: llmCacheMiddleware(cacheB) });
+  const a = streamText({ model: modelA, prompt: 'Shared', temperature: 0 });
+  const aText = collect(a.textStream);
+  await until(() => inner.doStreamCalls.length === 1);
+  const b = streamText({ model: modelB, prompt: 'Shared', temperature: 0 });
+  const bText = collect(b.textStream);
+  await bPolling.promise; // B lost the lock and waits for A's answer
+  gate.resolve();
+  assert.deepEqual(await aText, TEXT_PARTS);
+  assert.deepEqual(await bText, TEXT_PARTS);
+  assert.deepEqual((await b.providerMetadata)?.redstash, { cache: 'hit' });
+  assert.equal(inner.doStreamCalls.length, 1);
+  assert.deepEqual(cacheA.stats(), { hits: 0, misses: 1, waits: 0, stores: 1, errors: 0 });
+  assert.deepEqual(cacheB.stats(), { hits: 0, misses: 1, waits: 1, stores: 0, errors: 0 });
+  assert.deepEqual(await redisA.keys('*:lock'), [], 'the lock is released');
+  assert.equal((await redisA.keys('llmcache:*')).length, 1);
+});
+
+test('a reader that cancels does not stall the others; when every reader cancels the model stream is cancelled', async () => {
+  const cache = await freshCache();
+  const gate = deferred();
+  let cancelled = 0;
+  const inner = streamingModel(
+    () =>
+      new ReadableStream<never>({
+        async start(controller) {
+          await gate.promise;
+          for (const part of textStreamParts()) controller.enqueue(part as never);
+          controller.close();
+        },
+        cancel() {
+          cancelled++;
+        },
+      }),
+  );
+  const model = wrapLanguageModel({ model: inner, middleware: llmCacheMiddleware(cache) });
+  const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'c' }] }];
+  const [quitter, stayer] = await Promise.all([model.doStream({ prompt }), model.doStream({ prompt })]);
+  await quitter.stream.cancel();
+  gate.resolve();
+  const types: string[] = [];
+  for await (const part of stayer.stream) types.push(part.type);
+  assert.equal(types.at(-1), 'finish');
+  assert.equal(cancelled, 0);
+  assert.equal(cache.stats().stores, 1, 'the answer the stayer read is stored');
+
+  const lonely = deferred();
+  const inner2 = streamingModel(
+    () =>
+      new ReadableStream<never>({
+        async start() {
+          await lonely.promise;
+        },
+        cancel() {
+          cancelled++;
+        },
+      }),
+  );
+  const model2 = wrapLanguageModel({ model: inner2, middleware: llmCacheMiddleware(cache) });
+  const other = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'nobody reads this' }] }];
+  const only = await model2.doStream({ prompt: other });
+  await only.stream.cancel();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(inner2.doStreamCalls.length, 1);
+  assert.equal(cancelled, 1, 'the model stream was cancelled');
+  lonely.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(cache.stats().stores, 1, 'a cut-off answer is not stored');
 });

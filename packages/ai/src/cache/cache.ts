@@ -3,6 +3,8 @@
  * (in-process by sharing one promise per key, across processes with a `SET NX PX` lock). Redis trouble is
  * counted and otherwise ignored: the caller always gets an answer, computed if need be.
  */
+
+import { Broadcast } from './broadcast.ts';
 import { type LlmRequest, normalizeRequest, sha256Hex, stableStringify } from './key.ts';
 import { type CacheRedis, RELEASE_SCRIPT } from './redis.ts';
 
@@ -52,6 +54,28 @@ export interface StoreOptions<T> {
   shouldStore?: (value: T) => boolean;
 }
 
+export interface StreamStoreOptions<P> {
+  /** The value to store for a stream that ended normally with these parts, or undefined to store nothing. */
+  toStored: (parts: readonly P[]) => unknown;
+}
+
+/**
+ * A streamed answer: `cached` holds a stored value (as `toStored` made it), `live` a stream of the model's
+ * parts: this call's own, or the stream of an identical call already running in this process (`result` is then
+ * that call's result).
+ */
+export type CachedStream<P, R> =
+  | { kind: 'cached'; stored: unknown }
+  | { kind: 'live'; result: R; stream: ReadableStream<P> };
+
+type StreamOutcome<P, R> = { kind: 'cached'; stored: unknown } | { kind: 'live'; result: R; broadcast: Broadcast<P> };
+
+function streamFrom<P, R>(outcome: StreamOutcome<P, R>): CachedStream<P, R> {
+  return outcome.kind === 'cached'
+    ? outcome
+    : { kind: 'live', result: outcome.result, stream: outcome.broadcast.view() };
+}
+
 export interface LlmCache {
   key(request: LlmRequest): Promise<string>;
   cachedCompletion<T>(request: LlmRequest, compute: () => T | PromiseLike<T>, options?: StoreOptions<T>): Promise<T>;
@@ -61,6 +85,16 @@ export interface LlmCache {
     compute: () => T | PromiseLike<T>,
     options?: StoreOptions<T>,
   ): Promise<CachedResult<T>>;
+  /**
+   * Single-flight for a streamed answer: a stored value comes back as `cached`; on a miss the first caller
+   * starts the stream and identical calls (in this process, and across processes through the lock) share it
+   * instead of starting their own. The stream is stored once it ends normally, before its readers see the end.
+   */
+  cachedStream<P, R extends { stream: ReadableStream<P> }>(
+    request: LlmRequest,
+    start: () => PromiseLike<R>,
+    options: StreamStoreOptions<P>,
+  ): Promise<CachedStream<P, R>>;
   /** A plain read (counted as a hit or a miss); undefined when absent or unreadable. */
   get<T>(request: LlmRequest): Promise<T | undefined>;
   /** A plain write with the model's TTL; false when Redis refused it. */
@@ -81,6 +115,7 @@ export function createLlmCache(options: LlmCacheOptions): LlmCache {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const counters: LlmCacheStats = { hits: 0, misses: 0, waits: 0, stores: 0, errors: 0 };
   const inflight = new Map<string, Promise<CachedResult<unknown>>>();
+  const liveStreams = new Map<string, Promise<StreamOutcome<unknown, { stream: ReadableStream<unknown> }>>>();
 
   async function key(request: LlmRequest): Promise<string> {
     const normalized = normalize(request);
@@ -125,30 +160,21 @@ export function createLlmCache(options: LlmCacheOptions): LlmCache {
     }
   }
 
-  async function computeAndStore<T>(
-    cacheKey: string,
-    model: string,
-    compute: () => T | PromiseLike<T>,
-    shouldStore: ((value: T) => boolean) | undefined,
-  ): Promise<CachedResult<T>> {
-    const value = await compute();
-    if (shouldStore === undefined || shouldStore(value)) await write(cacheKey, model, value);
-    return { value, cached: false };
-  }
+  /**
+   * What a miss may do: answer from a value another caller stored while we waited, or compute (and then call
+   * `release`, which frees the cross-process lock when we hold it and never throws).
+   */
+  type Claim = { kind: 'hit'; value: unknown } | { kind: 'compute'; release: () => Promise<void> };
+  const NOTHING_TO_RELEASE = async () => {};
 
-  async function resolveMiss<T>(
-    cacheKey: string,
-    model: string,
-    compute: () => T | PromiseLike<T>,
-    shouldStore: ((value: T) => boolean) | undefined,
-  ): Promise<CachedResult<T>> {
+  async function claim(cacheKey: string): Promise<Claim> {
     const first = await read(cacheKey);
     if (first.hit) {
       counters.hits++;
-      return { value: first.value as T, cached: true };
+      return { kind: 'hit', value: first.value };
     }
     counters.misses++;
-    if (flight === undefined) return computeAndStore(cacheKey, model, compute, shouldStore);
+    if (flight === undefined) return { kind: 'compute', release: NOTHING_TO_RELEASE };
 
     const lockKey = `${cacheKey}:lock`;
     const token = globalThis.crypto.randomUUID();
@@ -158,18 +184,17 @@ export function createLlmCache(options: LlmCacheOptions): LlmCache {
       locked = answer !== null && answer !== undefined && answer !== false;
     } catch {
       counters.errors++;
-      return computeAndStore(cacheKey, model, compute, shouldStore);
+      return { kind: 'compute', release: NOTHING_TO_RELEASE };
     }
     if (locked) {
-      try {
-        return await computeAndStore(cacheKey, model, compute, shouldStore);
-      } finally {
+      const release = async () => {
         try {
           await redis.eval(RELEASE_SCRIPT, [lockKey], [token]);
         } catch {
           counters.errors++;
         }
-      }
+      };
+      return { kind: 'compute', release };
     }
 
     counters.waits++;
@@ -177,11 +202,51 @@ export function createLlmCache(options: LlmCacheOptions): LlmCache {
     for (let i = 0; i < polls; i++) {
       await sleep(flight.pollMs);
       const found = await read(cacheKey);
-      if (found.hit) return { value: found.value as T, cached: true };
+      if (found.hit) return { kind: 'hit', value: found.value };
       if (found.failed) break;
     }
     // The winner died, is slow, or chose not to store (tool calls): answer anyway.
-    return computeAndStore(cacheKey, model, compute, shouldStore);
+    return { kind: 'compute', release: NOTHING_TO_RELEASE };
+  }
+
+  async function resolveMiss<T>(
+    cacheKey: string,
+    model: string,
+    compute: () => T | PromiseLike<T>,
+    shouldStore: ((value: T) => boolean) | undefined,
+  ): Promise<CachedResult<T>> {
+    const claimed = await claim(cacheKey);
+    if (claimed.kind === 'hit') return { value: claimed.value as T, cached: true };
+    try {
+      const value = await compute();
+      if (shouldStore === undefined || shouldStore(value)) await write(cacheKey, model, value);
+      return { value, cached: false };
+    } finally {
+      await claimed.release();
+    }
+  }
+
+  async function resolveStreamMiss<P, R extends { stream: ReadableStream<P> }>(
+    cacheKey: string,
+    model: string,
+    start: () => PromiseLike<R>,
+    options: StreamStoreOptions<P>,
+  ): Promise<StreamOutcome<P, R>> {
+    const claimed = await claim(cacheKey);
+    if (claimed.kind === 'hit') return { kind: 'cached', stored: claimed.value };
+    let result: R;
+    try {
+      result = await start();
+    } catch (error) {
+      await claimed.release();
+      throw error;
+    }
+    const broadcast = new Broadcast(result.stream, async ({ ok, parts }) => {
+      const stored = ok ? options.toStored(parts) : undefined;
+      if (stored !== undefined) await write(cacheKey, model, stored);
+      await claimed.release();
+    });
+    return { kind: 'live', result, broadcast };
   }
 
   async function cachedResult<T>(
@@ -205,9 +270,41 @@ export function createLlmCache(options: LlmCacheOptions): LlmCache {
     }
   }
 
+  async function cachedStream<P, R extends { stream: ReadableStream<P> }>(
+    request: LlmRequest,
+    start: () => PromiseLike<R>,
+    options: StreamStoreOptions<P>,
+  ): Promise<CachedStream<P, R>> {
+    const cacheKey = await key(request);
+    const pending = flight === undefined ? undefined : liveStreams.get(cacheKey);
+    if (pending !== undefined) {
+      counters.waits++;
+      return streamFrom((await pending) as StreamOutcome<P, R>);
+    }
+    const run = resolveStreamMiss(cacheKey, request.model, start, options);
+    if (flight === undefined) return streamFrom(await run);
+    const shared = run as Promise<StreamOutcome<unknown, { stream: ReadableStream<unknown> }>>;
+    liveStreams.set(cacheKey, shared);
+    const forget = () => {
+      if (liveStreams.get(cacheKey) === shared) liveStreams.delete(cacheKey);
+    };
+    let outcome: StreamOutcome<P, R>;
+    try {
+      outcome = await run;
+    } catch (error) {
+      forget();
+      throw error;
+    }
+    // Joiners share the answer until it is stored (or given up); later calls read the cache.
+    if (outcome.kind === 'live') void outcome.broadcast.ended.then(forget);
+    else forget();
+    return streamFrom(outcome);
+  }
+
   return {
     key,
     cachedResult,
+    cachedStream,
     async cachedCompletion(request, compute, storeOptions) {
       return (await cachedResult(request, compute, storeOptions)).value;
     },

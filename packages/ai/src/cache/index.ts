@@ -4,12 +4,14 @@
  */
 export {
   type CachedResult,
+  type CachedStream,
   createLlmCache,
   type LlmCache,
   type LlmCacheOptions,
   type LlmCacheStats,
   type SingleFlightOptions,
   type StoreOptions,
+  type StreamStoreOptions,
 } from './cache.ts';
 export { type LlmRequest, NEUTRAL_DEFAULTS, normalizeRequest, sha256Hex, stableStringify } from './key.ts';
 export { llmCacheMiddleware, replayStream, requestFromCall } from './middleware.ts';

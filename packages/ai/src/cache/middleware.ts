@@ -70,6 +70,13 @@ export function replayStream<P extends StreamPartLike>(parts: readonly P[]): Rea
   });
 }
 
+/** What a finished stream stores: its parts without raw chunks, or nothing when it holds a tool call or an error. */
+function storedParts<P extends StreamPartLike>(parts: readonly P[]): { parts: P[] } | undefined {
+  if (parts.some((part) => UNCACHEABLE_PARTS.has(part.type))) return undefined;
+  if (!parts.some((part) => part.type === 'finish')) return undefined;
+  return { parts: parts.filter((part) => part.type !== 'raw') };
+}
+
 export function llmCacheMiddleware(cache: LlmCache) {
   return {
     specificationVersion: 'v3' as const,
@@ -94,29 +101,14 @@ export function llmCacheMiddleware(cache: LlmCache) {
       model: ModelLike;
     }): Promise<S> {
       const request = requestFromCall(options.model, options.params, 'stream');
-      const stored = await cache.get<{ parts: P[] }>(request);
-      if (stored !== undefined && Array.isArray(stored.parts)) {
-        return { stream: replayStream(stored.parts) } as S;
+      const answer = await cache.cachedStream<P, S>(request, () => options.doStream(), { toStored: storedParts });
+      if (answer.kind === 'live') return { ...answer.result, stream: answer.stream };
+      const stored = answer.stored as { parts?: unknown } | null;
+      if (stored !== null && typeof stored === 'object' && Array.isArray(stored.parts)) {
+        return { stream: replayStream(stored.parts as P[]) } as S;
       }
-      const result = await options.doStream();
-      const parts: P[] = [];
-      let storable = true;
-      const tap = new TransformStream<P, P>({
-        transform(part, controller) {
-          controller.enqueue(part);
-          if (!storable) return;
-          if (UNCACHEABLE_PARTS.has(part.type)) {
-            storable = false;
-            parts.length = 0;
-          } else if (part.type !== 'raw') parts.push(part);
-        },
-        // Not reached when the source stream errors, so a broken answer is never stored. Awaited so that an
-        // edge runtime does not end the request before the write lands; `set` never throws.
-        async flush() {
-          if (storable && parts.some((part) => part.type === 'finish')) await cache.set(request, { parts });
-        },
-      });
-      return { ...result, stream: result.stream.pipeThrough(tap) };
+      // Something else sits under our key: answer from the model without caching.
+      return options.doStream();
     },
   };
 }
