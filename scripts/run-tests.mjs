@@ -28,7 +28,11 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['--conditions=redstash-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

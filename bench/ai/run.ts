@@ -2,7 +2,7 @@
  * examples/ai-chat's `POST /api/chat` over HTTP against an in-process Redstash: latency of a turn whose
  * reply is computed (the fake model answers at once, so the figure is the helpers' own cost) against one
  * answered from the cache, and the REST round trips and commands each turn sends, by helper.
- *   node --import tsx bench/ai/run.ts      (or: npm run bench:ai)
+ *   node --conditions=redstash-source --import tsx bench/ai/run.ts      (or: npm run bench:ai)
  * Round trips are counted by wrapping `fetch` in this process (the app's @upstash/redis client uses it):
  * every HTTP request to Redstash, with the commands in its body. Targets: one round trip for the memory
  * read and one for its write, one for the cache on a hit.
