@@ -17,7 +17,7 @@ export const RDB_TYPE_STREAM = 21;
 
 export function encodeStream(s: Stream): string {
   const out: string[] = [writeLength(s.length)];
-  for (const [id, fields] of s.entries) {
+  for (const [id, fields] of s) {
     out.push(writeString(id), writeLength(fields.length));
     for (const f of fields) out.push(writeString(f));
   }

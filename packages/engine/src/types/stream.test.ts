@@ -137,7 +137,7 @@ test('property: random appends, deletes and range queries agree with a sorted-ar
         const rev = random() < 0.5;
         const count = int(6);
         const got: string[] = [];
-        s.entries.range(from, to, rev, (_id, fields) => {
+        s.range(from, to, rev, (_id, fields) => {
           got.push(fields[1] as string);
           return count === 0 || got.length < count;
         });

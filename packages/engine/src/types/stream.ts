@@ -9,6 +9,7 @@
 
 import { type Chunk, IdIndex } from './id-index.ts';
 import { ELEMENT_OVERHEAD } from './index.ts';
+import { packedRawLength, packFields, unpackFields } from './packed-fields.ts';
 import { idMs, idSeq, MIN_ID, type StreamId } from './stream-id.ts';
 
 /** Redis's stream-node-max-entries and stream-node-max-bytes defaults. */
@@ -91,7 +92,8 @@ function diffBytes(a: number | bigint, b: number | bigint): number {
 }
 
 export class Stream {
-  readonly entries = new IdIndex<string[]>(NODE_MAX_ENTRIES);
+  /** Entries by ID, each one's field/value list packed into one string (packed-fields.ts). */
+  readonly entries = new IdIndex<string>(NODE_MAX_ENTRIES);
   /** Last ID ever generated (XADD) or set (XSETID). */
   lastId: StreamId = MIN_ID;
   maxDeletedId: StreamId = MIN_ID;
@@ -100,7 +102,7 @@ export class Stream {
   readonly groups = new Map<string, Group>();
   private used = 0;
   // The open tail node as Redis would encode it: its chunk, master entry ID and fields, listpack bytes.
-  private tail: Chunk<string[]> | undefined;
+  private tail: Chunk<string> | undefined;
   private tailMasterId: StreamId = MIN_ID;
   private tailMasterFields: string[] = [];
   private tailBytes = 0;
@@ -129,8 +131,8 @@ export class Stream {
     for (const f of fields) raw += f.length;
     const open = this.tail !== undefined && this.entries.lastChunk() === this.tail;
     const fresh =
-      !open || this.tailBytes + raw >= NODE_MAX_BYTES || (this.tail as Chunk<string[]>).slots >= NODE_MAX_ENTRIES;
-    this.entries.append(id, fields, fresh);
+      !open || this.tailBytes + raw >= NODE_MAX_BYTES || (this.tail as Chunk<string>).slots >= NODE_MAX_ENTRIES;
+    this.entries.append(id, packFields(fields), fresh);
     if (fresh) {
       this.tail = this.entries.lastChunk();
       this.tailMasterId = id;
@@ -171,14 +173,28 @@ export class Stream {
   }
 
   get(id: StreamId): string[] | undefined {
-    return this.entries.get(id);
+    const packed = this.entries.get(id);
+    return packed === undefined ? undefined : unpackFields(packed);
+  }
+
+  /**
+   * Calls `fn` for entries in [from, to] ascending (descending when `rev`) until it returns false. The
+   * stream must not change meanwhile.
+   */
+  range(from: StreamId, to: StreamId, rev: boolean, fn: (id: StreamId, fields: string[]) => boolean | undefined): void {
+    this.entries.range(from, to, rev, (id, packed) => fn(id, unpackFields(packed)));
+  }
+
+  /** Every entry in ID order, with its field/value list. */
+  *[Symbol.iterator](): IterableIterator<[StreamId, string[]]> {
+    for (const [id, packed] of this.entries) yield [id, unpackFields(packed)];
   }
 
   /** Deletes one entry; true when it was there. Does not touch maxDeletedId (XDEL does). */
   delete(id: StreamId): boolean {
-    const fields = this.entries.delete(id);
-    if (fields === undefined) return false;
-    this.used -= fieldBytes(fields);
+    const packed = this.entries.delete(id);
+    if (packed === undefined) return false;
+    this.used -= entryBytes(packed);
     return true;
   }
 
@@ -186,7 +202,7 @@ export class Stream {
   dropHeadNode(): number {
     const chunk = this.entries.dropFirstChunk();
     if (chunk === undefined) return 0;
-    for (const fields of chunk.vals) this.used -= fieldBytes(fields);
+    for (const packed of chunk.vals) this.used -= entryBytes(packed);
     return chunk.ids.length;
   }
 
@@ -278,7 +294,7 @@ export class Stream {
   /** The bytes `bytes` should hold, counted from scratch (memory accounting tests). */
   recount(): number {
     let n = 0;
-    for (const [, fields] of this.entries) n += fieldBytes(fields);
+    for (const [, packed] of this.entries) n += entryBytes(packed);
     for (const g of this.groups.values()) {
       n += g.name.length + ELEMENT_OVERHEAD + g.pel.size * ELEMENT_OVERHEAD;
       for (const c of g.consumers.values()) n += c.name.length + ELEMENT_OVERHEAD;
@@ -289,7 +305,7 @@ export class Stream {
   clone(): Stream {
     const copy = new Stream();
     for (const chunk of this.entries.chunks) {
-      const c: Chunk<string[]> = { ids: chunk.ids.slice(), vals: chunk.vals.slice(), slots: chunk.slots };
+      const c: Chunk<string> = { ids: chunk.ids.slice(), vals: chunk.vals.slice(), slots: chunk.slots };
       if (chunk.top !== undefined) c.top = chunk.top;
       copy.entries.chunks.push(c);
     }
@@ -322,8 +338,7 @@ export class Stream {
   }
 }
 
-function fieldBytes(fields: string[]): number {
-  let n = ID_BYTES + ELEMENT_OVERHEAD;
-  for (const f of fields) n += f.length;
-  return n;
+/** What an entry adds to `bytes` (as `append` counts it). */
+function entryBytes(packed: string): number {
+  return ID_BYTES + ELEMENT_OVERHEAD + packedRawLength(packed);
 }

@@ -19,7 +19,7 @@ export function xlen(ctx: Ctx, argv: Argv): Reply {
 /** Entries in [from, to] (reversed: from `to` down), at most `count` (0 = all). */
 export function rangeReply(s: Stream, from: StreamId, to: StreamId, count: number, rev: boolean): Reply[] {
   const out: Reply[] = [];
-  s.entries.range(from, to, rev, (id, fields) => {
+  s.range(from, to, rev, (id, fields) => {
     out.push(entryReply(id, fields));
     return count === 0 || out.length < count;
   });
@@ -153,7 +153,7 @@ function deliverNew(
   const from = incrId(group.lastId);
   const out: Reply[] = [];
   if (from === null) return out;
-  s.entries.range(from, MAX_ID, false, (id, fields) => {
+  s.range(from, MAX_ID, false, (id, fields) => {
     out.push(entryReply(id, fields));
     if (group.entriesRead !== ENTRIES_READ_UNKNOWN && !tombstonesFrom(s, id)) group.entriesRead++;
     else if (s.entriesAdded !== 0) group.entriesRead = estimateEntriesRead(s, id);

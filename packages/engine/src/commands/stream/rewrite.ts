@@ -11,7 +11,7 @@ import { formatId, MIN_ID } from '../../types/stream-id.ts';
 
 export function rewriteStream(key: string, s: Stream, emit: (argv: Argv) => void): void {
   if (s.length > 0) {
-    for (const [id, fields] of s.entries) emit(['XADD', key, formatId(id), ...fields]);
+    for (const [id, fields] of s) emit(['XADD', key, formatId(id), ...fields]);
   } else {
     // An empty stream still has its last ID; 0-0 cannot be added, so 0-1 stands in and XSETID resets it.
     emit(['XADD', key, 'MAXLEN', '0', s.lastId === MIN_ID ? '0-1' : formatId(s.lastId), 'x', 'y']);
