@@ -16,7 +16,7 @@
  * Results go to bench/results/engine-<date>.json and a section of bench/results/README.md.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,11 +30,11 @@ import type { Argv, EngineBenchCase } from './case.ts';
 import { geoCase } from './cases/geo.ts';
 import { hashCase } from './cases/hash.ts';
 import { hllCase } from './cases/hll.ts';
+import { jsonCase } from './cases/json.ts';
+import { streamCase } from './cases/stream.ts';
 import { zsetCase } from './cases/zset.ts';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
-/** Cases other helpers may not have written yet: imported if present, skipped with a reason if not. */
-const OPTIONAL_CASES = ['stream', 'json'];
 const LOAD_CHUNK = 1000;
 const OP_CHUNK = 1000;
 const WARMUP_CALLS = 20_000;
@@ -77,39 +77,6 @@ function liveBytes(): number {
   for (let i = 0; i < 3; i++) (gc as () => void)();
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
-}
-
-function isCase(v: unknown): v is EngineBenchCase {
-  const c = v as Partial<EngineBenchCase> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.family === 'string' &&
-    typeof c.load === 'function' &&
-    Array.isArray(c.ops)
-  );
-}
-
-async function loadCases(): Promise<{ cases: EngineBenchCase[]; skipped: { file: string; reason: string }[] }> {
-  const cases: EngineBenchCase[] = [hllCase, geoCase, zsetCase, hashCase];
-  const skipped: { file: string; reason: string }[] = [];
-  for (const name of OPTIONAL_CASES) {
-    const file = `cases/${name}.ts`;
-    const url = new URL(`./${file}`, import.meta.url);
-    if (!existsSync(fileURLToPath(url))) {
-      skipped.push({ file, reason: 'not written yet' });
-      continue;
-    }
-    try {
-      const mod = (await import(url.href)) as Record<string, unknown>;
-      const found = Object.values(mod).filter(isCase);
-      if (found.length === 0) skipped.push({ file, reason: 'exports no EngineBenchCase' });
-      cases.push(...found);
-    } catch (err) {
-      skipped.push({ file, reason: `failed to import: ${(err as Error).message.split('\n')[0]}` });
-    }
-  }
-  return { cases, skipped };
 }
 
 /** The next `n` commands of `it` (fewer at its end). */
@@ -356,8 +323,7 @@ async function benchRedis(c: EngineBenchCase, opCalls: number[]): Promise<RedisF
 
 // --- run ---------------------------------------------------------------------------------------------------
 const loadBefore = round(loadavg()[0] ?? 0, 2);
-const { cases: all, skipped } = await loadCases();
-for (const s of skipped) console.warn(`skipped ${s.file}: ${s.reason}`);
+const all: EngineBenchCase[] = [hllCase, geoCase, zsetCase, hashCase, streamCase, jsonCase];
 const only = flags.only?.split(',');
 const cases = only === undefined ? all : all.filter((c) => only.includes(c.family));
 if (flags.entries !== undefined) for (const c of cases) c.entries = Number(flags.entries);
@@ -420,7 +386,6 @@ const report = {
     redisPipeline: RESP_BATCH,
     memory: 'process.memoryUsage() heapUsed + external after gc(), growth over the load',
   },
-  skipped,
   othersBusyShareAtStarts: quietShares,
   cases: results,
 };
@@ -471,9 +436,7 @@ const memoryTable = [
     );
   }),
 ].join('\n');
-const skippedText =
-  skipped.length === 0 ? '' : `\nNot run: ${skipped.map((s) => `\`${s.file}\` (${s.reason})`).join(', ')}.\n`;
-console.log(`\n${loadTable}\n\n${opTable}\n\n${memoryTable}\n${skippedText}`);
+console.log(`\n${loadTable}\n\n${opTable}\n\n${memoryTable}\n`);
 if (partial) {
   console.log('partial run (--entries or --only): results files left as they were');
 } else {
@@ -508,6 +471,6 @@ figures are tiny and its heap growth is mostly noise (code and feedback the load
 socket is in the JSON only: a round trip is different work from an in-process call.
 
 ${memoryTable}
-${skippedText}`;
+`;
   writeSection(`${RESULTS}README.md`, '## Engine', section);
 }

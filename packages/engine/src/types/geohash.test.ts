@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../testing/index.ts';
 import {
+  decodeArea,
   decodeScore,
   distance,
+  exactFixed,
   fixed,
   humanCoordinate,
   LAT_MAX,
   LAT_MIN,
+  LAT_RANGE,
+  LONG_RANGE,
   scoreOf,
   standardGeohash,
 } from './geohash.ts';
@@ -59,4 +63,33 @@ test('fixed is printf %.Nf on the exact binary value, ties to even; coordinates 
 test('GEOHASH text: ten 5-bit characters and a padding zero', () => {
   assert.equal(standardGeohash(scoreOf(13.361389, 38.115556)), 'sqc8b49rny0');
   assert.equal(standardGeohash(scoreOf(0, 0)).length, 11);
+});
+
+test('decodeScore without BigInt gives the same centre as the BigInt geohash decode, to the bit', () => {
+  const random = seededRandom(11);
+  const scores = [0, 1, 2 ** 32 - 1, 2 ** 32, 2 ** 52 - 1, 2 ** 51, 0x5555555555555, 0xaaaaaaaaaaaaa];
+  for (let i = 0; i < 50_000; i++) scores.push(Math.floor(random() * 2 ** 52));
+  for (const score of scores) {
+    const area = decodeArea(LONG_RANGE, LAT_RANGE, { bits: BigInt(score), step: 26 });
+    const lon = Math.min(180, Math.max(-180, (area.lon.min + area.lon.max) / 2));
+    const lat = Math.min(LAT_MAX, Math.max(LAT_MIN, (area.lat.min + area.lat.max) / 2));
+    assert.deepEqual(decodeScore(score), [lon, lat], `score ${score}`);
+  }
+});
+
+test('fixed takes toFixed where no tie can occur and matches the exact printf rounding everywhere', () => {
+  const random = seededRandom(13);
+  const values = [0, -0, 0.5, -0.5, 1.5, 2.5, 2 ** -18, -(2 ** -18), 3 * 2 ** -18, 1e-20, -1e-20, 123.456, 1e20];
+  for (let i = 0; i < 20_000; i++) {
+    const magnitude = 10 ** Math.floor(random() * 12 - 6);
+    values.push((random() - 0.5) * magnitude, Math.round(random() * 2 ** 20) / 2 ** (1 + Math.floor(random() * 24)));
+  }
+  for (const [lon, lat] of values.slice(0, 5000).map((_, i) => decodeScore(Math.floor(random() * 2 ** 52) + i)))
+    values.push(lon, lat);
+  for (const x of values) for (const digits of [0, 4, 6, 17]) assert.equal(fixed(x, digits), exactFixed(x, digits));
+  // The ties themselves round to even, as glibc does.
+  assert.equal(fixed(0.5, 0), '0');
+  assert.equal(fixed(2.5, 0), '2');
+  assert.equal(fixed(-0.5, 0), '-0');
+  assert.equal(fixed(2 ** -18, 17), '0.00000381469726562');
 });

@@ -108,13 +108,49 @@ function doubleToU64(x: number): bigint {
   return U64(BigInt(Math.trunc(x)));
 }
 
+/** `squash` on a 32-bit number: its 16 even bits, packed. */
+function squash32(x: number): number {
+  let v = x & 0x55555555;
+  v = (v | (v >>> 1)) & 0x33333333;
+  v = (v | (v >>> 2)) & 0x0f0f0f0f;
+  v = (v | (v >>> 4)) & 0x00ff00ff;
+  return (v | (v >>> 8)) & 0x0000ffff;
+}
+
+const TWO32 = 2 ** 32;
+const TWO52 = 2 ** 52;
+const SCALE_MAX = 2 ** STEP_MAX;
+
 /** decodeGeohash: a score's cell centre as [longitude, latitude], clamped to the limits. */
 export function decodeScore(score: number): [number, number] {
-  const area = decodeArea(LONG_RANGE, LAT_RANGE, { bits: doubleToU64(score), step: STEP_MAX });
-  let lon = (area.lon.min + area.lon.max) / 2;
+  let lonMin: number;
+  let lonMax: number;
+  let latMin: number;
+  let latMax: number;
+  if (Number.isInteger(score) && score >= 0 && score < TWO52) {
+    // Every score GEOADD writes: 52 bits, exact in a double, de-interleaved as two 32-bit halves without
+    // BigInt (a search decodes every candidate). Same arithmetic as decodeArea at STEP_MAX.
+    const lo = score >>> 0;
+    const hi = Math.floor(score / TWO32);
+    const ilat = squash32(lo) + squash32(hi) * 65536;
+    const ilon = squash32(lo >>> 1) + squash32(hi >>> 1) * 65536;
+    const latScale = LAT_MAX - LAT_MIN;
+    const lonScale = LONG_MAX - LONG_MIN;
+    latMin = LAT_MIN + (ilat / SCALE_MAX) * latScale;
+    latMax = LAT_MIN + ((ilat + 1) / SCALE_MAX) * latScale;
+    lonMin = LONG_MIN + (ilon / SCALE_MAX) * lonScale;
+    lonMax = LONG_MIN + ((ilon + 1) / SCALE_MAX) * lonScale;
+  } else {
+    const area = decodeArea(LONG_RANGE, LAT_RANGE, { bits: doubleToU64(score), step: STEP_MAX });
+    lonMin = area.lon.min;
+    lonMax = area.lon.max;
+    latMin = area.lat.min;
+    latMax = area.lat.max;
+  }
+  let lon = (lonMin + lonMax) / 2;
   if (lon > LONG_MAX) lon = LONG_MAX;
   if (lon < LONG_MIN) lon = LONG_MIN;
-  let lat = (area.lat.min + area.lat.max) / 2;
+  let lat = (latMin + latMax) / 2;
   if (lat > LAT_MAX) lat = LAT_MAX;
   if (lat < LAT_MIN) lat = LAT_MIN;
   return [lon, lat];
@@ -299,6 +335,18 @@ export function cellScores(hash: Bits): [number, number] {
 export function fixed(x: number, digits: number): string {
   if (Number.isNaN(x)) return x < 0 ? '-nan' : 'nan';
   if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  // toFixed is exact too and only rounds a tie differently (away from zero). x·10^digits can end in exactly
+  // .5 only when x's last binary fraction digit is at 2^-(digits+1); every other x takes the fast path.
+  if (Math.abs(x) < 1e21 && digits <= 20) {
+    const tie = Number.isInteger(x * 2 ** (digits + 1)) && !Number.isInteger(x * 2 ** digits);
+    // toFixed prints -0 unsigned; printf keeps the sign.
+    if (!tie) return Object.is(x, -0) ? `-${x.toFixed(digits)}` : x.toFixed(digits);
+  }
+  return exactFixed(x, digits);
+}
+
+/** `fixed` by exact BigInt arithmetic on the double's bits, ties to even; for finite x. */
+export function exactFixed(x: number, digits: number): string {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const neg = view.getUint32(0) >>> 31 === 1;
