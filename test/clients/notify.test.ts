@@ -3,46 +3,21 @@
  * channels receives what the writes of another client report, once CONFIG SET turns them on.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { Engine } from '@redstash/engine';
-import { createTestEngine } from '@redstash/engine/testing';
-import { createRestHandler, tokenAuthenticator } from '@redstash/rest';
 import { Redis } from '@upstash/redis';
+import { type RestServer, startRestServer, until } from '../support/rest-server.ts';
 
 const TOKEN = 'notify-test-token';
 
-/** Waits for a condition that a network event will make true; fails rather than hangs. */
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 for (const enableAutoPipelining of [false, true]) {
   describe(`keyspace notifications through @upstash/redis (auto-pipelining ${enableAutoPipelining})`, () => {
-    let engine: Engine;
-    let server: Server;
+    let srv: RestServer;
     let url: string;
     before(async () => {
-      engine = createTestEngine().engine;
-      const handler = createRestHandler({
-        authenticate: tokenAuthenticator({ token: TOKEN, engine }),
-        logger: { warn: () => {}, error: () => {} },
-        streamKeepAliveMs: 0,
-      });
-      server = createServer(handler);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = server.address();
-      assert.ok(address !== null && typeof address === 'object');
-      url = `http://127.0.0.1:${address.port}`;
+      srv = await startRestServer({ token: TOKEN });
+      url = srv.url;
     });
-    after(async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    after(() => srv.close());
 
     const client = () => new Redis({ url, token: TOKEN, enableTelemetry: false, retry: false, enableAutoPipelining });
     // Event names and key names are not JSON, which the client otherwise parses every message as.
@@ -81,7 +56,7 @@ for (const enableAutoPipelining of [false, true]) {
       ]);
       await space.unsubscribe();
       await event.unsubscribe();
-      await until('registry empty', () => engine.pubsub.size === 0);
+      await until('registry empty', () => srv.engine.pubsub.size === 0);
       assert.equal(await redis.exec(['CONFIG', 'SET', 'notify-keyspace-events', '']), 'OK');
     });
   });

@@ -3,56 +3,22 @@
  * details), against the REST handler on 127.0.0.1 with tunable keep-alive and slow-consumer limits.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Engine } from '@redstash/engine';
-import { createTestEngine } from '@redstash/engine/testing';
-import { createRestHandler, tokenAuthenticator } from '@redstash/rest';
 import { Redis } from '@upstash/redis';
+import { type RestServer, startRestServer, until } from '../support/rest-server.ts';
 
 const TOKEN = 'pubsub-test-token';
 const RO_TOKEN = 'pubsub-test-readonly';
 
-interface Srv {
-  engine: Engine;
-  url: string;
-  server: Server;
-  warnings: string[];
-}
+type Srv = RestServer;
 
-async function start(options: { keepAliveMs?: number; maxStreamBufferBytes?: number } = {}): Promise<Srv> {
-  const { engine } = createTestEngine();
-  const warnings: string[] = [];
-  const handler = createRestHandler({
-    authenticate: tokenAuthenticator({ token: TOKEN, readonlyToken: RO_TOKEN, engine }),
-    logger: { warn: (_o, msg) => warnings.push(msg ?? ''), error: () => {} },
-    streamKeepAliveMs: options.keepAliveMs ?? 0,
-    maxStreamBufferBytes: options.maxStreamBufferBytes,
-  });
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  return { engine, url: `http://127.0.0.1:${address.port}`, server, warnings };
-}
-
-async function stop(srv: Srv): Promise<void> {
-  srv.server.closeAllConnections();
-  await new Promise<void>((resolve) => srv.server.close(() => resolve()));
-}
+const start = (options: { keepAliveMs?: number; maxStreamBufferBytes?: number } = {}) =>
+  startRestServer({ token: TOKEN, readonlyToken: RO_TOKEN, ...options });
+const stop = (srv: Srv) => srv.close();
 
 function client(srv: Srv, token = TOKEN): Redis {
   return new Redis({ url: srv.url, token, enableTelemetry: false, retry: false });
-}
-
-/** Waits for a condition that a network event will make true; fails rather than hangs. */
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('pub/sub through @upstash/redis', () => {

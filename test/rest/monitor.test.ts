@@ -3,54 +3,18 @@
  * cleanup when the client goes, and the slow-consumer bound shared with subscribe streams.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
-import type { Engine } from '@redstash/engine';
-import { createTestEngine, type ManualClock } from '@redstash/engine/testing';
-import { createRestHandler, tokenAuthenticator } from '@redstash/rest';
 import { Redis } from '@upstash/redis';
+import { type RestServer, startRestServer, until } from '../support/rest-server.ts';
 
 const TOKEN = 'monitor-test-token';
 
-interface Srv {
-  engine: Engine;
-  clock: ManualClock;
-  url: string;
-  server: Server;
-  warnings: string[];
-}
+type Srv = RestServer;
 
-async function start(options: { keepAliveMs?: number; maxStreamBufferBytes?: number } = {}): Promise<Srv> {
-  const { engine, clock } = createTestEngine();
-  const warnings: string[] = [];
-  const server = createServer(
-    createRestHandler({
-      authenticate: tokenAuthenticator({ token: TOKEN, readonlyToken: 'ro', engine }),
-      logger: { warn: (_o, msg) => warnings.push(msg ?? ''), error: () => {} },
-      streamKeepAliveMs: options.keepAliveMs ?? 0,
-      maxStreamBufferBytes: options.maxStreamBufferBytes,
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  return { engine, clock, url: `http://127.0.0.1:${address.port}`, server, warnings };
-}
-
-async function stop(srv: Srv): Promise<void> {
-  srv.server.closeAllConnections();
-  await new Promise<void>((resolve) => srv.server.close(() => resolve()));
-}
-
-/** Waits for a condition that a network event will make true; fails rather than hangs. */
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const start = (options: { keepAliveMs?: number; maxStreamBufferBytes?: number } = {}) =>
+  startRestServer({ token: TOKEN, readonlyToken: 'ro', ...options });
+const stop = (srv: Srv) => srv.close();
 
 function openMonitor(srv: Srv, signal: AbortSignal): Promise<Response> {
   return fetch(`${srv.url}/monitor`, {

@@ -7,6 +7,7 @@ export {
 } from './admin-api.ts';
 export { Database, type DatabaseRuntime } from './database.ts';
 export * as platformErrors from './errors.ts';
+export { readJsonFile, writeJsonFile } from './json-file.ts';
 export { LatencyHistogram } from './latency.ts';
 export { createMetrics } from './metrics.ts';
 export { monthlyCost, type Plan, PRESET_PLANS, planSet } from './plans.ts';

@@ -2,9 +2,9 @@
  * Generated tokens. A server started without tokens makes strong random ones once and keeps them in
  * `<data-dir>/tokens.json` (mode 0600), so the `.env.local` a developer pasted keeps working across restarts.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateToken } from '@redstash/platform';
+import { generateToken, readJsonFile, writeJsonFile } from '@redstash/platform';
 
 export interface Tokens {
   token: string;
@@ -49,19 +49,14 @@ export function resolveTokens(
 }
 
 function readTokenFile(file: string): Partial<Tokens> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  }
   let data: unknown;
   try {
-    data = JSON.parse(text);
-  } catch {
-    throw new Error(`${file} is not valid JSON: fix or delete it (new tokens are then generated)`);
+    data = readJsonFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
+    throw new Error(`${(err as Error).message}: fix or delete it (new tokens are then generated)`);
   }
+  if (data === undefined) return {};
   const out: Partial<Tokens> = {};
   if (typeof data === 'object' && data !== null) {
     const { token, readonlyToken } = data as Record<string, unknown>;
@@ -73,11 +68,9 @@ function readTokenFile(file: string): Partial<Tokens> {
   return out;
 }
 
-/** Written to a private temporary file first, then renamed, so a crash never leaves half a file. */
+/** Replaced atomically and synced (writeJsonFile), in a private directory: a crash leaves old or new tokens. */
 function writeTokenFile(dataDir: string, file: string, tokens: Partial<Tokens>): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeJsonFile(file, tokens);
+  chmodSync(file, 0o600);
 }
