@@ -6,7 +6,7 @@
  */
 import { type Admission, type CommandDef, type Engine, type ErrorReply, keyPositions } from '@redstash/engine';
 import * as E from './errors.ts';
-import { LatencyHistogram } from './latency.ts';
+import type { LatencyHistogram } from './latency.ts';
 import type { Plan } from './plans.ts';
 import type { DatabaseRecord } from './registry.ts';
 import { type CommandCounter, UsageLedger } from './usage.ts';
@@ -56,9 +56,13 @@ export class Database {
   plan: Plan;
   readonly runtime: DatabaseRuntime;
   readonly ledger: UsageLedger;
-  readonly latency = new LatencyHistogram();
   /** Requests in flight and open streams. */
   connections = 0;
+
+  /** Today's service times (kept in the ledger, so they are saved with the counters and survive restarts). */
+  get latency(): LatencyHistogram {
+    return this.ledger.latency;
+  }
   private second = -1;
   private secondCount = 0;
   private readonly counters = new Map<CommandDef, CommandCounter>();
@@ -151,7 +155,6 @@ export class Database {
   /** Moves the ledger to a new day (the clock passed midnight UTC). */
   roll(now: number): void {
     this.ledger.roll(now);
-    this.latency.reset();
   }
 
   private counterFor(def: CommandDef): CommandCounter {

@@ -66,4 +66,17 @@ describe('LatencyHistogram', () => {
     h.record(0.0005);
     assert.equal(h.quantile(1), 0.001);
   });
+
+  it('toJSON keeps the non-empty buckets and load restores the same percentiles; junk is ignored', () => {
+    const h = new LatencyHistogram();
+    for (const ms of [0.0005, 0.02, 0.3, 0.3, 7, 1500]) h.record(ms);
+    const saved = JSON.parse(JSON.stringify(h.toJSON())) as Record<string, number>;
+    assert.equal(Object.keys(saved).length, 5);
+    const back = new LatencyHistogram();
+    back.load({ ...saved, x: 3, '-1': 2, '999': 1, '5': -2, '6': 'many' });
+    assert.equal(back.count, 6);
+    for (const q of [0.1, 0.5, 0.9, 1]) assert.equal(back.quantile(q), h.quantile(q));
+    back.load(null);
+    assert.equal(back.count, 0);
+  });
 });

@@ -38,4 +38,24 @@ export class LatencyHistogram {
     this.counts.fill(0);
     this.total = 0;
   }
+
+  /** The non-empty buckets, by index: what the usage file keeps so percentiles survive a restart. */
+  toJSON(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let i = 0; i < BUCKETS; i++) if ((this.counts[i] as number) > 0) out[i] = this.counts[i] as number;
+    return out;
+  }
+
+  /** Replaces the counts with saved buckets; entries that are not a bucket index and a count are ignored. */
+  load(saved: unknown): void {
+    this.reset();
+    if (typeof saved !== 'object' || saved === null) return;
+    for (const [key, count] of Object.entries(saved as Record<string, unknown>)) {
+      const i = Number(key);
+      if (!Number.isInteger(i) || i < 0 || i >= BUCKETS) continue;
+      if (typeof count !== 'number' || !Number.isFinite(count) || count <= 0) continue;
+      this.counts[i] = count;
+      this.total += count;
+    }
+  }
 }

@@ -243,6 +243,9 @@ describe('Platform (durable)', () => {
     for (let i = 0; i < 5; i++) database.engine.exec(client, ['SET', `k${i}`, 'v']);
     database.engine.exec(client, ['GET', 'k0']);
     database.leave(100, 50, 1);
+    for (let i = 0; i < 99; i++) database.latency.record(0.05);
+    database.latency.record(40);
+    const percentiles = [database.latency.quantile(0.5), database.latency.quantile(0.99), database.latency.quantile(1)];
     first.tick();
     assert.equal(database.ledger.dirty, false);
     assert.ok(existsSync(join(dir, USAGE_FILE)));
@@ -262,6 +265,12 @@ describe('Platform (durable)', () => {
     assert.equal(restored.ledger.reads, 2);
     assert.equal(restored.ledger.bytesIn, 100);
     assert.deepEqual(restored.ledger.current().byCommand, { SET: 5, GET: 2 });
+    // Today's service-time percentiles too: the histogram is saved with the counters.
+    assert.equal(restored.latency.count, 101);
+    assert.deepEqual(
+      [restored.latency.quantile(0.5), restored.latency.quantile(0.99), restored.latency.quantile(1)],
+      percentiles,
+    );
     assert.equal(second.authenticate(tokens.token)?.database, restored);
     assert.equal(second.authenticate('admin')?.database.record.isDefault, true);
     // Counting continues from the restored figures.
@@ -275,6 +284,13 @@ describe('Platform (durable)', () => {
     const third = platform({ clock, dataDir: dir }).p;
     const later = third.find('a');
     assert.equal(later.ledger.commands, 0);
+    assert.equal(later.latency.count, 0, 'a new day starts a new histogram');
+    const kept = Object.values(later.ledger.history.at(-1)?.latency ?? {});
+    assert.equal(
+      kept.reduce((a, b) => a + b, 0),
+      101,
+      "yesterday's histogram is kept in the history",
+    );
     assert.deepEqual(
       later.ledger.history.map((d) => [d.day, d.commands]),
       [['2026-05-10', 8]],

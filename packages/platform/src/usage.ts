@@ -1,6 +1,8 @@
+import { LatencyHistogram } from './latency.ts';
+
 /**
- * A database's usage, per UTC day: billable commands (reads and writes), bandwidth, peak storage and the
- * commands by name. The current day is plain counters bumped on the hot path; a new day archives it. Days
+ * A database's usage, per UTC day: billable commands (reads and writes), bandwidth, peak storage, the
+ * commands by name and a histogram of service times. The current day is plain counters bumped on the hot path; a new day archives it. Days
  * of the current and previous month are kept, so the month's bill and the daily chart can be answered.
  */
 
@@ -18,6 +20,8 @@ export interface DayUsage {
   storage: number;
   /** Billable commands by name (`GET`, `CONFIG GET` is free so absent). */
   byCommand: Record<string, number>;
+  /** Service times: LatencyHistogram buckets (index → requests); absent on a day without requests. */
+  latency?: Record<string, number>;
 }
 
 /** One command's counter for the current day, found by its table entry so the hot path does one Map.get. */
@@ -45,6 +49,8 @@ export class UsageLedger {
   storage = 0;
   /** Counters of the current day by command name; the quota hook holds them by table entry. */
   readonly counters = new Map<string, CommandCounter>();
+  /** Service times of the current day's requests (stats and /metrics read its percentiles). */
+  readonly latency = new LatencyHistogram();
   /** Set by every change, cleared by the store once it has written the ledger. */
   dirty = false;
 
@@ -75,7 +81,7 @@ export class UsageLedger {
   current(): DayUsage {
     const byCommand: Record<string, number> = {};
     for (const c of this.counters.values()) if (c.count > 0) byCommand[c.name] = c.count;
-    return {
+    const day: DayUsage = {
       day: this.day,
       commands: this.commands,
       reads: this.reads,
@@ -85,6 +91,8 @@ export class UsageLedger {
       storage: this.storage,
       byCommand,
     };
+    if (this.latency.count > 0) day.latency = this.latency.toJSON();
+    return day;
   }
 
   /** Every kept day, the current one last. */
@@ -117,6 +125,7 @@ export class UsageLedger {
         this.storage = d.storage;
         this.counters.clear();
         for (const [name, count] of Object.entries(d.byCommand)) this.counter(name, false).count = count;
+        this.latency.load(d.latency);
       } else if (d.day < this.day) this.history.push(d);
     }
     this.history.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
@@ -132,6 +141,7 @@ export class UsageLedger {
     this.bytesOut = 0;
     this.storage = 0;
     for (const c of this.counters.values()) c.count = 0;
+    this.latency.reset();
   }
 }
 
@@ -158,5 +168,10 @@ function parseDay(raw: unknown): DayUsage | undefined {
   if (typeof r.byCommand === 'object' && r.byCommand !== null)
     for (const [name, v] of Object.entries(r.byCommand as Record<string, unknown>))
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out.byCommand[name] = v;
+  if (typeof r.latency === 'object' && r.latency !== null) {
+    const latency = new LatencyHistogram();
+    latency.load(r.latency);
+    if (latency.count > 0) out.latency = latency.toJSON();
+  }
   return out;
 }
