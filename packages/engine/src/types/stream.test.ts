@@ -88,15 +88,12 @@ test('IdIndex: ordered inserts anywhere, deletes, ranges both ways', () => {
 test('a stream opens a new node every 100 appends, deleted entries included', () => {
   const s = new Stream();
   for (let i = 1; i <= 250; i++) s.append(makeId(i, 0), ['f', 'v']);
-  assert.deepEqual(
-    s.entries.chunks.map((c) => c.ids.length),
-    [100, 100, 50],
-  );
+  assert.deepEqual(s.entries.nodeSizes(), [100, 100, 50]);
   for (let i = 201; i <= 240; i++) s.delete(makeId(i, 0));
   for (let i = 251; i <= 300; i++) s.append(makeId(i, 0), ['f', 'v']);
   // The third node held 50, lost 40 to deletion, and still fills up at 100 appends.
   assert.deepEqual(
-    s.entries.chunks.map((c) => c.ids.length),
+    s.entries.nodeSizes(),
     [100, 100, 60, 0].filter((n) => n > 0),
   );
   assert.equal(s.length, 260);
@@ -106,8 +103,8 @@ test('a stream opens a new node every 100 appends, deleted entries included', ()
 test('large entries close a node at the listpack byte limit', () => {
   const s = new Stream();
   for (let i = 1; i <= 100; i++) s.append(makeId(i, 0), ['field', 'x'.repeat(200)]);
-  assert.ok(s.entries.chunks.length > 4, `nodes: ${s.entries.chunks.length}`);
-  assert.ok((s.entries.chunks[0]?.ids.length ?? 0) < 25);
+  assert.ok(s.entries.nodes.length > 4, `nodes: ${s.entries.nodes.length}`);
+  assert.ok((s.entries.nodeSizes()[0] ?? 0) < 25);
 });
 
 /** The naive model: a sorted array of [id, value]. */

@@ -1,15 +1,16 @@
 /**
  * A stream: entries (ID → field/value pairs) in ID order, plus consumer groups with their pending-entries
- * lists (PEL). Entries live in an IdIndex whose chunks mirror Redis's listpack nodes: a node takes new
+ * lists (PEL). Entries live in an EntryIndex (stream-entries.ts) whose nodes mirror Redis's listpack nodes: a node takes new
  * entries until it has held NODE_MAX_ENTRIES (deleted ones count, as Redis's tombstones do) or its
  * estimated listpack size reaches NODE_MAX_BYTES. Approximate (`~`) trimming drops whole nodes, so with
  * Redis's default node limits it removes what Redis removes. Deleted entries are really removed here (no
  * tombstones); only the node-fullness rule remembers them.
  */
 
-import { type Chunk, IdIndex } from './id-index.ts';
+import { IdIndex } from './id-index.ts';
 import { ELEMENT_OVERHEAD } from './index.ts';
 import { packedRawLength, packFields, unpackFields } from './packed-fields.ts';
+import { EntryIndex, type EntryNode } from './stream-entries.ts';
 import { idMs, idSeq, MIN_ID, type StreamId } from './stream-id.ts';
 
 /** Redis's stream-node-max-entries and stream-node-max-bytes defaults. */
@@ -93,7 +94,7 @@ function diffBytes(a: number | bigint, b: number | bigint): number {
 
 export class Stream {
   /** Entries by ID, each one's field/value list packed into one string (packed-fields.ts). */
-  readonly entries = new IdIndex<string>(NODE_MAX_ENTRIES);
+  readonly entries = new EntryIndex(NODE_MAX_ENTRIES);
   /** Last ID ever generated (XADD) or set (XSETID). */
   lastId: StreamId = MIN_ID;
   maxDeletedId: StreamId = MIN_ID;
@@ -102,7 +103,7 @@ export class Stream {
   readonly groups = new Map<string, Group>();
   private used = 0;
   // The open tail node as Redis would encode it: its chunk, master entry ID and fields, listpack bytes.
-  private tail: Chunk<string> | undefined;
+  private tail: EntryNode | undefined;
   private tailMasterId: StreamId = MIN_ID;
   private tailMasterFields: string[] = [];
   private tailBytes = 0;
@@ -129,12 +130,11 @@ export class Stream {
   append(id: StreamId, fields: string[]): void {
     let raw = 0;
     for (const f of fields) raw += f.length;
-    const open = this.tail !== undefined && this.entries.lastChunk() === this.tail;
-    const fresh =
-      !open || this.tailBytes + raw >= NODE_MAX_BYTES || (this.tail as Chunk<string>).slots >= NODE_MAX_ENTRIES;
+    const open = this.tail !== undefined && this.entries.lastNode() === this.tail;
+    const fresh = !open || this.tailBytes + raw >= NODE_MAX_BYTES || (this.tail as EntryNode).slots >= NODE_MAX_ENTRIES;
     this.entries.append(id, packFields(fields), fresh);
     if (fresh) {
-      this.tail = this.entries.lastChunk();
+      this.tail = this.entries.lastNode();
       this.tailMasterId = id;
       this.tailMasterFields = [];
       // Header and end byte, then the master entry: count, deleted, field count, fields, terminator.
@@ -200,10 +200,10 @@ export class Stream {
 
   /** Drops the head node whole; the number of entries it held. */
   dropHeadNode(): number {
-    const chunk = this.entries.dropFirstChunk();
-    if (chunk === undefined) return 0;
-    for (const packed of chunk.vals) this.used -= entryBytes(packed);
-    return chunk.ids.length;
+    const dropped = this.entries.dropFirstNode();
+    if (dropped === undefined) return 0;
+    for (const packed of dropped) this.used -= entryBytes(packed);
+    return dropped.length;
   }
 
   /** The last entry's ID, or undefined when empty (streamLastValidID). */
@@ -304,14 +304,8 @@ export class Stream {
 
   clone(): Stream {
     const copy = new Stream();
-    for (const chunk of this.entries.chunks) {
-      const c: Chunk<string> = { ids: chunk.ids.slice(), vals: chunk.vals.slice(), slots: chunk.slots };
-      if (chunk.top !== undefined) c.top = chunk.top;
-      copy.entries.chunks.push(c);
-    }
-    copy.entries.size = this.entries.size;
-    copy.tail =
-      this.tail !== undefined && this.tail === this.entries.lastChunk() ? copy.entries.lastChunk() : undefined;
+    copy.entries.copyFrom(this.entries);
+    copy.tail = this.tail !== undefined && this.tail === this.entries.lastNode() ? copy.entries.lastNode() : undefined;
     copy.tailMasterId = this.tailMasterId;
     copy.tailMasterFields = this.tailMasterFields;
     copy.tailBytes = this.tailBytes;

@@ -173,21 +173,20 @@ export function trimStream(s: Stream, a: TrimArgs): number {
   const needed = (id: StreamId) => a.policy === 'acked' && s.isReferenced(id);
   const done = (id: StreamId) => (a.strategy === 'maxlen' ? s.length <= a.maxlen : id >= a.minid);
   while (s.length > 0) {
-    const chunk = s.entries.chunks[0];
-    if (chunk === undefined) break;
-    const n = chunk.ids.length;
+    const head = s.entries.head();
+    if (head === undefined) break;
+    const n = head.ids.length;
     if (a.limit !== 0 && deleted + n > a.limit) break;
-    let whole =
-      a.strategy === 'maxlen' ? s.length - n >= a.maxlen : (chunk.top ?? (chunk.ids[n - 1] as StreamId)) < a.minid;
-    if (whole && a.policy === 'acked') whole = !chunk.ids.some((id) => s.isReferenced(id));
+    let whole = a.strategy === 'maxlen' ? s.length - n >= a.maxlen : head.top < a.minid;
+    if (whole && a.policy === 'acked') whole = !head.ids.some((id) => s.isReferenced(id));
     if (whole) {
-      if (a.policy === 'delref') for (const id of chunk.ids) s.dropReferences(id);
+      if (a.policy === 'delref') for (const id of head.ids) s.dropReferences(id);
       deleted += s.dropHeadNode();
       continue;
     }
     if (a.approx) break;
     if (a.policy === 'acked') return deleted + trimSkipping(s, a, done, needed);
-    for (const id of chunk.ids.slice()) {
+    for (const id of head.ids) {
       if (done(id)) break;
       if (a.policy === 'delref') s.dropReferences(id);
       s.delete(id);

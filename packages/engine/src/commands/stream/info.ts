@@ -33,7 +33,7 @@ function entriesRead(group: Group): Reply {
  * second figure is an estimate: one more than the keys.
  */
 function header(s: Stream): Reply[] {
-  const keys = s.entries.chunks.length;
+  const keys = s.entries.nodes.length;
   return [
     'length',
     s.length,
