@@ -1,18 +1,15 @@
 /**
- * An ordered map from stream ID (types/stream-id.ts) to a value, in chunks of bounded size: a stream's
- * entries (a chunk is a Redis listpack node) and the pending-entries lists of consumer groups. Chunks sit
- * in an array searched by their first ID, so lookup and range seek are O(log n), appending at the end is
- * O(1), a delete moves at most one chunk's elements, and dropping whole chunks from the head is cheap.
+ * An ordered map from stream ID (types/stream-id.ts) to a value, in chunks of bounded size: the
+ * pending-entries lists of consumer groups and consumers, where inserts may land anywhere (XCLAIM FORCE,
+ * XGROUP SETID). Chunks sit in an array searched by their first ID, so lookup and range seek are O(log n),
+ * appending at the end is O(1), and an insert or delete moves at most one chunk's elements. (A stream's own
+ * entries use the sealed nodes of stream-entries.ts.)
  */
 import type { StreamId } from './stream-id.ts';
 
 export interface Chunk<V> {
   ids: StreamId[];
   vals: V[];
-  /** Elements ever appended to this chunk, deleted ones included (Redis counts its tombstones). */
-  slots: number;
-  /** The last ID appended, even if since deleted: a Redis node's last ID is its last tombstone's. */
-  top?: StreamId;
 }
 
 /** A place in the index: chunk number and offset within it. */
@@ -37,10 +34,6 @@ export class IdIndex<V> {
   lastKey(): StreamId | undefined {
     const last = this.chunks[this.chunks.length - 1];
     return last?.ids[last.ids.length - 1];
-  }
-
-  lastChunk(): Chunk<V> | undefined {
-    return this.chunks[this.chunks.length - 1];
   }
 
   /** The last chunk whose first ID is ≤ id, or -1. */
@@ -88,17 +81,15 @@ export class IdIndex<V> {
     return this.locate(id) !== null;
   }
 
-  /** Appends an ID above every key; in a new chunk when `newChunk` or when the last one is full. */
-  append(id: StreamId, value: V, newChunk = false): void {
+  /** Appends an ID above every key; in a new chunk when the last one is full. */
+  append(id: StreamId, value: V): void {
     let last = this.chunks[this.chunks.length - 1];
-    if (last === undefined || newChunk || last.slots >= this.cap) {
-      last = { ids: [], vals: [], slots: 0 };
+    if (last === undefined || last.ids.length >= this.cap) {
+      last = { ids: [], vals: [] };
       this.chunks.push(last);
     }
     last.ids.push(id);
     last.vals.push(value);
-    last.slots++;
-    last.top = id;
     this.size++;
   }
 
@@ -118,14 +109,10 @@ export class IdIndex<V> {
     }
     chunk.ids.splice(i, 0, id);
     chunk.vals.splice(i, 0, value);
-    chunk.slots++;
     this.size++;
     if (chunk.ids.length > 2 * this.cap) {
       const half = chunk.ids.length >>> 1;
-      const tail: Chunk<V> = { ids: chunk.ids.splice(half), vals: chunk.vals.splice(half), slots: 0 };
-      tail.slots = tail.ids.length;
-      chunk.slots = chunk.ids.length;
-      this.chunks.splice(c + 1, 0, tail);
+      this.chunks.splice(c + 1, 0, { ids: chunk.ids.splice(half), vals: chunk.vals.splice(half) });
     }
   }
 
@@ -142,13 +129,6 @@ export class IdIndex<V> {
     }
     this.size--;
     return value;
-  }
-
-  /** Drops the first chunk whole (approximate trimming). */
-  dropFirstChunk(): Chunk<V> | undefined {
-    const chunk = this.chunks.shift();
-    if (chunk !== undefined) this.size -= chunk.ids.length;
-    return chunk;
   }
 
   /** Position of the first key ≥ id, or null. */

@@ -1,10 +1,10 @@
 /**
  * A stream: entries (ID → field/value pairs) in ID order, plus consumer groups with their pending-entries
- * lists (PEL). Entries live in an EntryIndex (stream-entries.ts) whose nodes mirror Redis's listpack nodes: a node takes new
- * entries until it has held NODE_MAX_ENTRIES (deleted ones count, as Redis's tombstones do) or its
- * estimated listpack size reaches NODE_MAX_BYTES. Approximate (`~`) trimming drops whole nodes, so with
- * Redis's default node limits it removes what Redis removes. Deleted entries are really removed here (no
- * tombstones); only the node-fullness rule remembers them.
+ * lists (PEL). Entries live in an EntryIndex (stream-entries.ts) whose nodes mirror Redis's listpack nodes:
+ * a node takes new entries until it has held NODE_MAX_ENTRIES (deleted ones count, as Redis's tombstones
+ * do) or its estimated listpack size reaches NODE_MAX_BYTES. Approximate (`~`) trimming drops whole nodes,
+ * so with Redis's default node limits it removes what Redis removes. Deleted entries are really removed
+ * here (no tombstones); only the node-fullness rule remembers them.
  */
 
 import { IdIndex } from './id-index.ts';
