@@ -12,6 +12,7 @@ import {
   TEXT_PARTS,
   textStreamParts,
   toolCallStreamParts,
+  twoProcessCaches,
   usage,
 } from './cache-support.ts';
 
@@ -185,20 +186,7 @@ test('streamText: 50 concurrent identical calls start the model once and all str
 });
 
 test('streamText across two caches (two processes): the lock loser replays the winner’s stored stream', async () => {
-  const redisA = server.client();
-  const redisB = server.client();
-  await redisA.flushall();
-  const cacheA = createLlmCache({ redis: redisA, ttlSeconds: { default: 60 } });
-  const bPolling = deferred();
-  const cacheB = createLlmCache({
-    redis: redisB,
-    ttlSeconds: { default: 60 },
-    singleFlight: { lockTtlMs: 30_000, waitMs: 5_000, pollMs: 5 },
-    sleep: (ms) => {
-      bPolling.resolve();
-      return new Promise((resolve) => setTimeout(resolve, ms));
-    },
-  });
+  const { redisA, cacheA, cacheB, bPolling } = await twoProcessCaches(server);
   const gate = deferred();
   const inner = gatedModel(gate.promise);
   const modelA = wrapLanguageModel({ model: inner, middleware: llmCacheMiddleware(cacheA) });

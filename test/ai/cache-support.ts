@@ -1,5 +1,5 @@
 /** Shared setup for the LLM cache tests: a server on a ManualClock, real clients, a fake LLM and fake models. */
-import type { CacheRedis } from '@redstash/ai/cache';
+import { type CacheRedis, createLlmCache } from '@redstash/ai/cache';
 import { createScriptingTestEngine, type ManualClock } from '@redstash/engine/testing';
 import { startTestServer } from '@redstash/server/testing';
 import { Redis } from '@upstash/redis';
@@ -44,6 +44,28 @@ export function deferred<T = void>(): Deferred<T> {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/**
+ * Two clients and two caches over one emptied server, standing for two processes: B polls every 5 ms for
+ * up to 5 s once it loses the lock, and `bPolling` resolves when it first waits.
+ */
+export async function twoProcessCaches(server: CacheServer) {
+  const redisA = server.client();
+  const redisB = server.client();
+  await redisA.flushall();
+  const cacheA = createLlmCache({ redis: redisA, ttlSeconds: { default: 60 } });
+  const bPolling = deferred();
+  const cacheB = createLlmCache({
+    redis: redisB,
+    ttlSeconds: { default: 60 },
+    singleFlight: { lockTtlMs: 30_000, waitMs: 5_000, pollMs: 5 },
+    sleep: (ms) => {
+      bPolling.resolve();
+      return new Promise((resolve) => setTimeout(resolve, ms));
+    },
+  });
+  return { redisA, redisB, cacheA, cacheB, bPolling };
 }
 
 /** A deterministic "LLM": the answer depends only on the prompt; `calls` counts how often it ran. */

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type CacheRedis, createLlmCache, type LlmRequest } from '@redstash/ai/cache';
-import { brokenRedis, type CacheServer, deferred, fakeLlm, startCacheServer } from './cache-support.ts';
+import {
+  brokenRedis,
+  type CacheServer,
+  deferred,
+  fakeLlm,
+  startCacheServer,
+  twoProcessCaches,
+} from './cache-support.ts';
 
 let server: CacheServer;
 before(async () => {
@@ -56,20 +63,7 @@ test('50 concurrent identical prompts call the LLM once (in-process single-fligh
 });
 
 test('two clients and two caches (two processes) compute once: the lock loser polls for the winner', async () => {
-  const redisA = server.client();
-  const redisB = server.client();
-  await redisA.flushall();
-  const cacheA = createLlmCache({ redis: redisA, ttlSeconds: { default: 60 } });
-  const bPolling = deferred();
-  const cacheB = createLlmCache({
-    redis: redisB,
-    ttlSeconds: { default: 60 },
-    singleFlight: { lockTtlMs: 30_000, waitMs: 5_000, pollMs: 5 },
-    sleep: (ms) => {
-      bPolling.resolve();
-      return new Promise((resolve) => setTimeout(resolve, ms));
-    },
-  });
+  const { redisA, cacheA, cacheB, bPolling } = await twoProcessCaches(server);
   const llm = fakeLlm();
   const aStarted = deferred();
   const aMayFinish = deferred();
