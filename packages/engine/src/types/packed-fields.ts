@@ -47,14 +47,3 @@ export function unpackFields(packed: string): string[] {
   }
   return out;
 }
-
-/** The summed length of the packed elements, without unpacking them. */
-export function packedRawLength(packed: string): number {
-  let raw = 0;
-  for (let at = 0; at < packed.length; ) {
-    const n = lengthAt(packed, at);
-    raw += n;
-    at = next + n;
-  }
-  return raw;
-}

@@ -26,6 +26,8 @@ export interface EntryNode {
   top: StreamId;
   /** The first live ID, so nodes are searched without slicing their data. */
   first: StreamId;
+  /** What the node counts for in memory accounting (the owner's estimate; kept until the node goes). */
+  bytes: number;
 }
 
 function idAt(node: EntryNode, i: number): StreamId {
@@ -152,7 +154,7 @@ export class EntryIndex {
     let last = this.nodes[this.nodes.length - 1];
     if (last === undefined || newNode || last.slots >= this.cap || last.ids === undefined) {
       if (last !== undefined) seal(last);
-      last = { ids: [], vals: [], data: '', at: undefined, n: 0, slots: 0, top: id, first: id };
+      last = { ids: [], vals: [], data: '', at: undefined, n: 0, slots: 0, top: id, first: id, bytes: 0 };
       this.nodes.push(last);
     }
     (last.ids as StreamId[]).push(id);
@@ -163,16 +165,15 @@ export class EntryIndex {
     this.size++;
   }
 
-  /** Removes `id`; its packed fields, or undefined when absent. An emptied node goes. */
-  delete(id: StreamId): string | undefined {
+  /** Removes `id`: false when absent, else the node when that emptied it (the node then goes), else true. */
+  delete(id: StreamId): EntryNode | boolean {
     const p = this.locate(id);
-    if (p === null) return undefined;
+    if (p === null) return false;
     const { node, c, i } = p;
-    const value = valAt(node, i);
     this.size--;
     if (node.n === 1) {
       this.nodes.splice(c, 1);
-      return value;
+      return node;
     }
     if (node.ids !== undefined) {
       node.ids.splice(i, 1);
@@ -191,17 +192,14 @@ export class EntryIndex {
     }
     node.n--;
     if (i === 0) node.first = idAt(node, 0);
-    return value;
+    return true;
   }
 
-  /** Drops the head node whole (approximate trimming); its entries' packed fields. */
-  dropFirstNode(): string[] | undefined {
+  /** Drops the head node whole (approximate trimming) and returns it. */
+  dropFirstNode(): EntryNode | undefined {
     const node = this.nodes.shift();
-    if (node === undefined) return undefined;
-    this.size -= node.n;
-    const vals: string[] = [];
-    for (let i = 0; i < node.n; i++) vals.push(valAt(node, i));
-    return vals;
+    if (node !== undefined) this.size -= node.n;
+    return node;
   }
 
   /** The head node's IDs and its top (last appended) ID. */
