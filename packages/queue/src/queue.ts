@@ -47,7 +47,7 @@ export interface QueueOptions {
   clock: QueueClock;
   signer: Signer;
   limits: PublishLimits;
-  /** Deliver through this fetch instead of the default node:http(s) keep-alive path (deliver.ts). */
+  /** Deliver through this fetch instead of the default undici keep-alive path (deliver.ts). */
   fetch?: typeof fetch;
   /** Deliveries in flight at once, across everything (QStash's global parallelism). */
   maxInFlight?: number;
