@@ -213,11 +213,19 @@ test('LangChain layouts: LPUSH newest-first StoredMessage JSON under the bare id
   assert.equal(await redis.ttl('sess'), 5);
   assert.deepEqual(await js.get('sess', { last: 2 }), [{ role: 'system', content: 'be brief' }, msg(3)]);
   const py = createMemory({ redis, layout: 'langchain-py' });
-  await py.append('sess', { role: 'tool', content: '42', tool_call_id: 'call_1' });
+  await py.append(
+    'sess',
+    { role: 'assistant', content: 'asking' },
+    { role: 'tool', content: '42', tool_call_id: 'call_1' },
+  );
   assert.deepEqual(await redis.lrange('message_store:sess', 0, -1), [
     { type: 'tool', data: { content: '42', tool_call_id: 'call_1' } },
+    { type: 'ai', data: { content: 'asking' } },
   ]);
-  assert.deepEqual(await py.get('sess'), [{ role: 'tool', content: '42', tool_call_id: 'call_1' }]);
+  assert.deepEqual(await py.get('sess'), [
+    { role: 'assistant', content: 'asking' },
+    { role: 'tool', content: '42', tool_call_id: 'call_1' },
+  ]);
   const custom = createMemory({ redis, keyFn: (id) => `tenant:7:${id}` });
   await custom.append('x', msg(0));
   assert.equal(await redis.llen('tenant:7:x'), 1);
@@ -272,6 +280,51 @@ for (const layout of ['redstash', 'langchain-js', 'langchain-py'] as const) {
     );
     assert.equal(await redis.ttl(memory.key('c')), 30, 'compaction refreshes the TTL');
     assert.deepEqual(await memory.compact('c'), { summarized: 0, length: 4 }, 'within budget: nothing to do');
+  });
+}
+
+for (const layout of ['redstash', 'langchain-js'] as const) {
+  test(`a window, the budget, the cap and compaction never start with a tool result cut off from its call (${layout})`, async () => {
+    await redis.flushall();
+    const history: PlainMessage[] = [
+      { role: 'user', content: 'weather in Oslo and Bergen?' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'c1' }, { id: 'c2' }] },
+      { role: 'tool', content: '4°C', tool_call_id: 'c1' },
+      { role: 'tool', content: '7°C', tool_call_id: 'c2' },
+      { role: 'assistant', content: 'Oslo 4°C, Bergen 7°C.' },
+      { role: 'user', content: 'thanks' },
+    ];
+    const contents = (ms: PlainMessage[]) => ms.map((m) => m.content);
+    const memory = createMemory<PlainMessage>({ redis, layout, maxMessages: 0 });
+    await memory.append('w', ...history);
+    assert.deepEqual(contents(await memory.get('w', { last: 4 })), ['Oslo 4°C, Bergen 7°C.', 'thanks']);
+    assert.deepEqual(contents(await memory.get('w', { last: 5 })), contents(history.slice(1)), 'whole pairs stay');
+
+    const one = { max: 4, count: () => 1 };
+    const budgeted = createMemory<PlainMessage>({ redis, layout, maxMessages: 0, tokenBudget: one });
+    assert.deepEqual(contents(await budgeted.get('w')), ['Oslo 4°C, Bergen 7°C.', 'thanks']);
+
+    // The cap trims the call away on append; reads then skip its results.
+    const capped = createMemory<PlainMessage>({ redis, layout, maxMessages: 3 });
+    await capped.append('cap', ...history.slice(0, 5));
+    assert.deepEqual(contents(await capped.get('cap')), ['Oslo 4°C, Bergen 7°C.']);
+
+    const summarized: PlainMessage[][] = [];
+    const compacting = createMemory<PlainMessage>({
+      redis,
+      layout,
+      maxMessages: 0,
+      tokenBudget: {
+        ...one,
+        async summarize(messages) {
+          summarized.push(messages);
+          return { role: 'system', content: 'summary' };
+        },
+      },
+    });
+    assert.deepEqual(await compacting.compact('w'), { summarized: 4, length: 3 });
+    assert.deepEqual(contents(summarized[0] ?? []), contents(history.slice(0, 4)), 'the results go with their call');
+    assert.deepEqual(contents(await memory.get('w')), ['summary', 'Oslo 4°C, Bergen 7°C.', 'thanks']);
   });
 }
 

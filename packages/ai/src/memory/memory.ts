@@ -52,11 +52,25 @@ export interface Memory<M> {
   key(sessionId: string): string;
   /** Appends in order, trims to the cap and refreshes the TTL atomically; resolves to the new length. */
   append(sessionId: string, ...messages: M[]): Promise<number>;
-  /** Chronological; the most recent `last` only, then cut to the token budget if one is set. */
+  /**
+   * Chronological; the most recent `last` only, then cut to the token budget if one is set. Never starts
+   * with a `tool` message whose call was cut off.
+   */
   get(sessionId: string, options?: GetOptions): Promise<M[]>;
   clear(sessionId: string): Promise<void>;
   /** Replaces the oldest messages that overflow the token budget with one `summarize` message. */
   compact(sessionId: string): Promise<CompactResult>;
+}
+
+/**
+ * Where a history cut at `start` may begin: past any `tool` messages there, whose assistant tool call fell
+ * outside the cut (a window, the budget, or the cap). Providers refuse a tool result that answers no call
+ * (OpenAI: "messages with role 'tool' must be a response to a preceding message with 'tool_calls'").
+ */
+function withoutOrphans(messages: readonly MemoryMessage[], start: number): number {
+  let i = start;
+  while (i < messages.length && (messages[i] as MemoryMessage).role === 'tool') i++;
+  return i;
 }
 
 const DEFAULT_PREFIX: Record<MemoryLayout, string> = {
@@ -103,7 +117,7 @@ export function createMemory<M extends MemoryMessage = MemoryMessage>(options: M
     return out;
   };
 
-  /** How many of the newest messages fit the budget. */
+  /** How many of the newest messages fit the budget, not counting tool results cut off from their call. */
   const fitting = (messages: M[], budget: TokenBudget<M>): number => {
     let used = 0;
     let kept = 0;
@@ -112,7 +126,7 @@ export function createMemory<M extends MemoryMessage = MemoryMessage>(options: M
       if (used > budget.max) break;
       kept++;
     }
-    return kept;
+    return messages.length - withoutOrphans(messages, messages.length - kept);
   };
 
   return {
@@ -141,8 +155,8 @@ export function createMemory<M extends MemoryMessage = MemoryMessage>(options: M
             ? await redis.lrange(key, -last, -1)
             : await redis.lrange(key, 0, last - 1);
       const messages = decodeAll(elements);
-      if (!tokenBudget) return messages;
-      return messages.slice(messages.length - fitting(messages, tokenBudget));
+      const start = tokenBudget ? messages.length - fitting(messages, tokenBudget) : withoutOrphans(messages, 0);
+      return start === 0 ? messages : messages.slice(start);
     },
 
     async clear(sessionId) {
