@@ -441,7 +441,7 @@ export class Engine {
     // Collections change in place, so the keys a write named are re-measured; even a failed write, which
     // may have changed some before failing.
     if (r.def.isWrite) this.reaccount(r.def, argv);
-    if (r.def.isWrite && !(reply instanceof ErrorReply)) {
+    if (r.def.isWrite && !(reply instanceof ErrorReply) && !(reply === 0 && r.def.zeroUnchanged)) {
       // Under redis.set_repl(REPL_NONE) the write happens but is not logged, as in Redis.
       if (this.propagating) {
         if (this.overrides === null) this.batch.push(argv);

@@ -59,6 +59,8 @@ export interface CommandDef {
   denyOom: boolean;
   noMulti: boolean;
   noScript: boolean;
+  /** A write whose integer reply 0 means it changed nothing (UNCHANGED_AT_ZERO): then it is not logged. */
+  zeroUnchanged: boolean;
   /** INFO commandstats, kept on the definition so counting costs one increment (see engine.execute). */
   stats: CommandStats;
 }
@@ -106,9 +108,51 @@ export function command(
     denyOom: list.includes('denyoom'),
     noMulti: list.includes('no_multi'),
     noScript: list.includes('noscript'),
+    zeroUnchanged: UNCHANGED_AT_ZERO.has(name.toLowerCase()),
     stats: freshStats(),
   };
 }
+
+/**
+ * Writes whose reply 0 says that nothing changed: nothing deleted, added, moved, trimmed or set, or a
+ * condition (NX, XX, GT, LT) unmet. Redis propagates a command only when it made the keyspace dirty, so
+ * these are neither logged nor seen by WATCH when they answer 0. Writes whose 0 can hide a change are not
+ * here: HSET and ZADD (updates), the *STORE commands and BITOP (an empty result deletes the destination),
+ * XGROUP DELCONSUMER (its reply counts pending entries).
+ */
+const UNCHANGED_AT_ZERO = new Set([
+  'del',
+  'unlink',
+  'expire',
+  'pexpire',
+  'expireat',
+  'pexpireat',
+  'persist',
+  'hdel',
+  'hsetnx',
+  'sadd',
+  'srem',
+  'smove',
+  'zrem',
+  'zremrangebyscore',
+  'zremrangebyrank',
+  'zremrangebylex',
+  'lrem',
+  'linsert',
+  'lpushx',
+  'rpushx',
+  'setnx',
+  'msetnx',
+  'renamenx',
+  'copy',
+  'xdel',
+  'xack',
+  'xtrim',
+  'xgroup|createconsumer',
+  'json.del',
+  'json.forget',
+  'json.clear',
+]);
 
 /**
  * A container such as CONFIG: its own entry plus subcommands named `container|sub`. `bare` answers the

@@ -179,22 +179,23 @@ test('EXPIRE option and value errors, in Redis order', () => {
   assert.deepEqual(run('expire', 'k'), E.arity('expire'));
 });
 
-test('EXPIRE family propagates PEXPIREAT with the absolute time, or DEL', () => {
+test('EXPIRE family propagates PEXPIREAT with the absolute time, or DEL; one that changes nothing, nothing', () => {
   const { run, effects, now } = setup();
   run('set', 'k', 'v');
   effects.length = 0;
   run('expire', 'k', '100');
-  run('pexpire', 'k', '5000', 'gt');
+  assert.equal(run('pexpire', 'k', '5000', 'gt'), 0);
+  assert.equal(run('pexpire', 'k', '500000', 'gt'), 1);
   run('expireat', 'k', '2000000000');
   run('pexpireat', 'k', '2000000000123');
-  run('expire', 'nope', '10');
+  assert.equal(run('expire', 'nope', '10'), 0);
   run('expire', 'k', '0');
+  // As Redis: a command that left the keyspace as it was (condition unmet, no key) is not propagated.
   assert.deepEqual(effects, [
     ['PEXPIREAT', 'k', String(now() + 100000)],
-    ['PEXPIREAT', 'k', String(now() + 5000), 'gt'],
+    ['PEXPIREAT', 'k', String(now() + 500000), 'gt'],
     ['PEXPIREAT', 'k', '2000000000000'],
     ['PEXPIREAT', 'k', '2000000000123'],
-    ['PEXPIREAT', 'nope', String(now() + 10000)],
     ['DEL', 'k'],
   ]);
   effects.length = 0;
@@ -408,4 +409,55 @@ test('commands on expired keys behave as on missing ones', () => {
   assert.equal(run('persist', 'k'), 0);
   assert.equal(run('expire', 'k', '10'), 0);
   assert.equal(run('del', 'k'), 0);
+});
+
+test('writes that answer 0 because nothing changed are not propagated and do not touch WATCHed keys', () => {
+  const { run, effects, engine } = setup();
+  run('mset', 'a', '1', 'b', '2');
+  run('hset', 'h', 'f', 'v');
+  run('sadd', 's', 'm');
+  run('zadd', 'z', '1', 'm');
+  run('rpush', 'l', 'x');
+  run('xadd', 'x', '1-0', 'f', 'v');
+  effects.length = 0;
+  const noops: (string | number)[][] = [
+    ['del', 'missing'],
+    ['unlink', 'missing'],
+    ['persist', 'a'],
+    ['hdel', 'h', 'other'],
+    ['hsetnx', 'h', 'f', 'w'],
+    ['sadd', 's', 'm'],
+    ['srem', 's', 'other'],
+    ['smove', 's', 's2', 'other'],
+    ['zrem', 'z', 'other'],
+    ['zremrangebyscore', 'z', '5', '9'],
+    ['lrem', 'l', '0', 'other'],
+    ['lpushx', 'missing', 'v'],
+    ['linsert', 'missing', 'before', 'x', 'y'],
+    ['setnx', 'a', 'z'],
+    ['msetnx', 'a', 'z', 'c', 'z'],
+    ['renamenx', 'a', 'b'],
+    ['copy', 'a', 'b'],
+    ['xdel', 'x', '9-0'],
+    ['xtrim', 'x', 'maxlen', '5'],
+  ];
+  for (const argv of noops) assert.equal(run(...argv), 0, argv.join(' '));
+  assert.deepEqual(effects, []);
+  // WATCH is not disturbed by them, as in Redis (no signalModifiedKey without a change).
+  const watcher = engine.createClient();
+  engine.exec(watcher, ['WATCH', 'a', 'h', 's']);
+  run('del', 'missing');
+  run('hdel', 'h', 'other');
+  run('setnx', 'a', 'z');
+  engine.exec(watcher, ['MULTI']);
+  engine.exec(watcher, ['SET', 'c', '1']);
+  assert.deepEqual(engine.exec(watcher, ['EXEC']), [status('OK')]);
+  // The same commands when they do change something are propagated.
+  effects.length = 0;
+  assert.equal(run('del', 'c'), 1);
+  assert.equal(run('sadd', 's', 'n'), 1);
+  assert.deepEqual(effects, [
+    ['del', 'c'],
+    ['sadd', 's', 'n'],
+  ]);
 });
