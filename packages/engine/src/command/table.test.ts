@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestEngine } from '../testing/index.ts';
-import { type CommandDef, type KeySpec, keyPositions } from './table.ts';
+import { type CommandDef, type KeySpec, keyPositions, UNCHANGED_AT_ZERO } from './table.ts';
 
 const REFERENCE = join(import.meta.dirname, '../../../../../shared/reference/valkey-commands');
 
@@ -101,4 +101,14 @@ test('key positions follow the specs', () => {
   const { engine } = createTestEngine();
   const get = engine.table.get('get') as CommandDef;
   assert.deepEqual(keyPositions(get, ['get', 'k']), [1]);
+});
+
+test('every write listed as unchanged at 0 is a registered write command', () => {
+  const { engine } = createTestEngine();
+  for (const name of UNCHANGED_AT_ZERO) {
+    const [container, sub] = name.split('|') as [string, string | undefined];
+    const top = engine.table.get(container);
+    const def = sub === undefined ? top : top?.subcommands?.get(sub);
+    assert.ok(def?.isWrite === true && def.zeroUnchanged, name);
+  }
 });

@@ -120,7 +120,7 @@ export function command(
  * here: HSET and ZADD (updates), the *STORE commands and BITOP (an empty result deletes the destination),
  * XGROUP DELCONSUMER (its reply counts pending entries).
  */
-const UNCHANGED_AT_ZERO = new Set([
+export const UNCHANGED_AT_ZERO: ReadonlySet<string> = new Set([
   'del',
   'unlink',
   'expire',
