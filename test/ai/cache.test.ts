@@ -9,6 +9,7 @@ import {
   fakeLlm,
   startCacheServer,
   twoProcessCaches,
+  until,
 } from './cache-support.ts';
 
 let server: CacheServer;
@@ -129,12 +130,9 @@ test('with auto-pipelining on: 50 concurrent calls over two clients compute once
     return llm.complete('ap');
   };
   const calls = Array.from({ length: 50 }, (_, i) => (i % 2 ? cacheB : cacheA).cachedCompletion(ask('ap'), slow));
-  // Both caches must be past their lock attempt before the computation may finish.
   // Both caches must be past their lock attempt (one won, the other polls) before the computation may finish:
   // 2 misses, 48 in-process joins and 1 lock wait.
-  const settled = () => cacheA.stats().waits + cacheB.stats().waits === 49;
-  for (let spins = 0; spins < 10_000 && !settled(); spins++) await new Promise((resolve) => setImmediate(resolve));
-  assert.ok(settled());
+  await until(() => cacheA.stats().waits + cacheB.stats().waits === 49);
   gate.resolve();
   const results = await Promise.all(calls);
   assert.equal(llm.calls, 1);
