@@ -2,14 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { envBlock, publicUrl } from './env-block.ts';
 
-test('the .env block names every variable the clients read, and no TCP URL', () => {
-  const block = envBlock('http://127.0.0.1:8079', { token: 'T', readonlyToken: 'R' });
-  const vars = Object.fromEntries(
+/** The block's `NAME="value"` lines as an object. */
+function variables(block: string): Record<string, unknown> {
+  return Object.fromEntries(
     block
       .split('\n')
       .filter((l) => l.includes('='))
       .map((l) => [l.slice(0, l.indexOf('=')), JSON.parse(l.slice(l.indexOf('=') + 1))]),
   );
+}
+
+test('the .env block names every variable the clients read, and no TCP URL', () => {
+  const block = envBlock('http://127.0.0.1:8079', { token: 'T', readonlyToken: 'R' });
+  const vars = variables(block);
   assert.deepEqual(vars, {
     UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:8079',
     UPSTASH_REDIS_REST_TOKEN: 'T',
@@ -25,12 +30,7 @@ test('with the queue on, the block adds what @upstash/qstash reads', () => {
     { token: 'T', readonlyToken: 'R' },
     { url: 'http://127.0.0.1:8080', token: 'Q', currentSigningKey: 'sig_c', nextSigningKey: 'sig_n' },
   );
-  const vars = Object.fromEntries(
-    block
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), JSON.parse(l.slice(l.indexOf('=') + 1))]),
-  );
+  const vars = variables(block);
   assert.deepEqual(vars, {
     UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:8079',
     UPSTASH_REDIS_REST_TOKEN: 'T',

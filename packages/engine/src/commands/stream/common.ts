@@ -107,32 +107,21 @@ export function parseTrimArgs(argv: Argv, xadd: boolean): TrimArgs {
     const more = argv.length - 1 - i;
     const opt = argv[i] as string;
     if (xadd && opt === '*') break;
-    if (is(opt, 'maxlen') && more >= 1) {
+    const maxlen = is(opt, 'maxlen');
+    if ((maxlen || is(opt, 'minid')) && more >= 1) {
       if (a.strategy !== null) throw E.MAXLEN_AND_MINID;
-      let next = argv[i + 1] as string;
-      if (more >= 2 && (next === '~' || next === '=')) {
-        a.approx = next === '~';
+      if (more >= 2 && (argv[i + 1] === '~' || argv[i + 1] === '=')) {
+        a.approx = argv[i + 1] === '~';
         a.operatorAt = i + 1;
         i++;
-        next = argv[i + 1] as string;
       }
-      const n = int(next);
-      if (n < 0) throw E.STREAM_MAXLEN_NEGATIVE;
-      a.maxlen = n;
-      a.strategy = 'maxlen';
-      a.thresholdAt = i + 1;
-      i++;
-    } else if (is(opt, 'minid') && more >= 1) {
-      if (a.strategy !== null) throw E.MAXLEN_AND_MINID;
-      let next = argv[i + 1] as string;
-      if (more >= 2 && (next === '~' || next === '=')) {
-        a.approx = next === '~';
-        a.operatorAt = i + 1;
-        i++;
-        next = argv[i + 1] as string;
-      }
-      a.minid = strictId(next);
-      a.strategy = 'minid';
+      const threshold = argv[i + 1] as string;
+      if (maxlen) {
+        const n = int(threshold);
+        if (n < 0) throw E.STREAM_MAXLEN_NEGATIVE;
+        a.maxlen = n;
+      } else a.minid = strictId(threshold);
+      a.strategy = maxlen ? 'maxlen' : 'minid';
       a.thresholdAt = i + 1;
       i++;
     } else if (is(opt, 'limit') && more >= 1) {
