@@ -7,20 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../command/errors.ts';
 import { NIL_ARRAY, OK, type Reply } from '../reply.ts';
-import { createTestEngine, seededRandom } from '../testing/index.ts';
+import { createTestEngine, indexSpan, seededRandom } from '../testing/index.ts';
 
 const VALUES = ['a', 'b', 'c', 'd', 'e', ''];
 const KEYS = ['l1', 'l2'] as const;
-
-/** Redis's index normalisation for LRANGE/LTRIM: [lo, hi] inclusive, or undefined when empty. */
-function span(len: number, start: number, stop: number): [number, number] | undefined {
-  let s = start < 0 ? start + len : start;
-  let e = stop < 0 ? stop + len : stop;
-  if (s < 0) s = 0;
-  if (s > e || s >= len) return undefined;
-  if (e >= len) e = len - 1;
-  return [s, e];
-}
 
 /** LPOS: indexes (from the head) of matches, scanning from the end RANK's sign picks. */
 function lpos(list: string[], v: string, rank: number, count: number, maxlen: number): number[] {
@@ -130,7 +120,7 @@ function runSequence(seed: number, steps: number): void {
       case 6: {
         const start = int(-10, 10);
         const stop = int(-10, 10);
-        const r = span(list.length, start, stop);
+        const r = indexSpan(list.length, start, stop);
         const kept = r === undefined ? [] : list.slice(r[0], r[1] + 1);
         list.splice(0, list.length, ...kept);
         check(['ltrim', key, start, stop], OK);
@@ -140,7 +130,7 @@ function runSequence(seed: number, steps: number): void {
       case 8: {
         const start = int(-12, 12);
         const stop = int(-12, 12);
-        const r = span(list.length, start, stop);
+        const r = indexSpan(list.length, start, stop);
         check(['lrange', key, start, stop], r === undefined ? [] : list.slice(r[0], r[1] + 1));
         break;
       }

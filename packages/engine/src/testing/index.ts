@@ -74,3 +74,16 @@ export function createTestEngine(options: Partial<EngineOptions> = {}): TestEngi
     effects,
   };
 }
+
+/**
+ * For naive models in tests: Redis's normalisation of a start/stop index pair (LRANGE, LTRIM, ZRANGE by
+ * rank): negative counts from the end, clamped; [lo, hi] inclusive, or undefined when the range is empty.
+ */
+export function indexSpan(len: number, start: number, stop: number): [number, number] | undefined {
+  let s = start < 0 ? start + len : start;
+  let e = stop < 0 ? stop + len : stop;
+  if (s < 0) s = 0;
+  if (s > e || s >= len) return undefined;
+  if (e >= len) e = len - 1;
+  return [s, e];
+}

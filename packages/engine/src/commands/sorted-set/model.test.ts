@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as E from '../../command/errors.ts';
 import { DoubleReply, NIL_ARRAY, type Reply } from '../../reply.ts';
-import { createTestEngine, seededRandom } from '../../testing/index.ts';
+import { createTestEngine, indexSpan, seededRandom } from '../../testing/index.ts';
 
 const MEMBERS = ['a', 'b', 'bb', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
 const SCORES = ['-2', '-1', '-0.5', '0', '0.5', '1', '1.5', '2', '3'];
@@ -21,16 +21,6 @@ class Model {
   sorted(): Entry[] {
     return [...this.m].sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   }
-}
-
-/** Redis's rank normalisation (zslParseRange's callers): [lo, hi] inclusive, or undefined when empty. */
-function rankRange(len: number, start: number, stop: number): [number, number] | undefined {
-  let s = start < 0 ? start + len : start;
-  let e = stop < 0 ? stop + len : stop;
-  if (s < 0) s = 0;
-  if (s > e || s >= len) return undefined;
-  if (e >= len) e = len - 1;
-  return [s, e];
 }
 
 function inScoreMin(bound: string, x: number): boolean {
@@ -143,7 +133,7 @@ function runSequence(seed: number, steps: number): void {
         const start = int(-14, 14);
         const stop = int(-14, 14);
         const all = rev ? z.sorted().reverse() : z.sorted();
-        const r = rankRange(all.length, start, stop);
+        const r = indexSpan(all.length, start, stop);
         const args: (string | number)[] = ['zrange', 'z', start, stop];
         if (rev) args.push('REV');
         if (ws) args.push('WITHSCORES');
@@ -190,7 +180,7 @@ function runSequence(seed: number, steps: number): void {
         const start = int(-14, 14);
         const stop = int(-14, 14);
         const all = z.sorted();
-        const r = rankRange(all.length, start, stop);
+        const r = indexSpan(all.length, start, stop);
         const gone = r === undefined ? [] : all.slice(r[0], r[1] + 1);
         for (const [m] of gone) z.m.delete(m);
         check(['zremrangebyrank', 'z', start, stop], gone.length);
