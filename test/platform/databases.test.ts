@@ -189,6 +189,9 @@ test('rename, eviction, change-plan, stats; bad input and bad credentials', asyn
     const text = await metrics.text();
     assert.match(text, new RegExp(`redstash_commands_today\\{database_id="${a.id}",database_name="gamma"\\} 3`));
     assert.match(text, /redstash_keys\{database_id="[^"]+",database_name="default"\} 0/);
+    // A path that only starts like /metrics is answered 404, not left hanging.
+    const near = await fetch(`${srv.app.url}/metricsx`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(near.status, 404);
   } finally {
     await srv.close();
   }

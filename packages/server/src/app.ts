@@ -229,8 +229,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     const path = req.url;
     // The management API, metrics and the queue share the port; the REST hot path pays one prefix test.
     if (path !== undefined && (path.startsWith('/v2/') || path.startsWith('/metrics'))) {
-      if (path.startsWith('/v2/redis/') || path.startsWith('/metrics')) admin(req, res);
-      else if (qstash !== undefined) qstash.api(req, res);
+      if (path.startsWith('/v2/redis/') || path.startsWith('/metrics')) {
+        // `/metricsx` and the like pass the prefix test but are not the admin API's: answered, not left hanging.
+        if (!admin(req, res)) notFound(res);
+      } else if (qstash !== undefined) qstash.api(req, res);
       else notFound(res);
       return;
     }
