@@ -80,6 +80,8 @@ export class Platform {
   private readonly options: PlatformOptions;
   private readonly usageFile: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The usage file was last written without a sync (by `tick`); `close` syncs it. */
+  private unsynced = false;
 
   constructor(options: PlatformOptions) {
     this.options = options;
@@ -235,8 +237,12 @@ export class Platform {
     return this.index.lookup(token);
   }
 
-  /** Once a second: roll days, sample storage, write the usage ledgers if they changed. */
-  tick(): void {
+  /**
+   * Once a second: roll days, sample storage, write the usage ledgers if they changed. The write is not
+   * synced (a process crash keeps what the OS was given; fsyncing twice a second on the event loop would
+   * cost every request); `close` writes synced.
+   */
+  tick(durable = false): void {
     const now = this.clock.now();
     let dirty = false;
     for (const db of this.databases.values()) {
@@ -244,11 +250,12 @@ export class Platform {
       db.sampleStorage();
       if (db.ledger.dirty) dirty = true;
     }
-    if (!dirty || this.usageFile === undefined) return;
+    if (!(dirty || (durable && this.unsynced)) || this.usageFile === undefined) return;
     const databases: Record<string, unknown> = {};
     for (const [id, db] of this.databases) databases[id] = db.ledger.toJSON();
     try {
-      writeJsonFile(this.usageFile, { format: 'redstash-usage', version: 1, databases });
+      writeJsonFile(this.usageFile, { format: 'redstash-usage', version: 1, databases }, durable);
+      this.unsynced = !durable;
       for (const db of this.databases.values()) db.ledger.dirty = false;
     } catch (err) {
       this.options.logger?.error({ err }, 'could not save usage counters');
@@ -259,7 +266,7 @@ export class Platform {
   close(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    this.tick();
+    this.tick(true);
     for (const db of this.databases.values()) db.runtime.close();
   }
 
