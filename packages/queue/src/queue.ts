@@ -19,18 +19,7 @@ import {
 } from './message.ts';
 import type { PublishConfig, PublishLimits } from './publish-config.ts';
 import type { Signer } from './signing.ts';
-import {
-  check,
-  dedupKey,
-  fromBytes,
-  hgetallMap,
-  hgetJson,
-  hvalsJson,
-  json,
-  K,
-  type QueueDb,
-  WAITING,
-} from './store.ts';
+import { dedupKey, fromBytes, hgetallMap, hgetJson, hvalsJson, json, K, type QueueDb, WAITING } from './store.ts';
 
 export interface QueueClock {
   now(): number;
@@ -203,15 +192,15 @@ export class Queue {
   async start(): Promise<void> {
     const now = this.clock.now();
     for (const q of await hvalsJson<QueueInfo>(this.db, K.queues)) this.queues.set(q.name, q);
-    const inflight = check(await this.db.call(['ZRANGE', K.inflight, '0', '-1'])) as string[];
-    const waiting = check(await this.db.call(['ZRANGEBYSCORE', K.due, String(WAITING), '+inf'])) as string[];
+    const inflight = (await this.db.call(['ZRANGE', K.inflight, '0', '-1'])) as string[];
+    const waiting = (await this.db.call(['ZRANGEBYSCORE', K.due, String(WAITING), '+inf'])) as string[];
     const cmds: string[][] = [];
     for (const id of [...inflight, ...waiting]) cmds.push(['ZADD', K.due, String(now), id]);
     if (inflight.length > 0) cmds.push(['DEL', K.inflight]);
     const queued = new Set<string>();
     for (const name of this.queues.keys())
-      for (const id of check(await this.db.call(['LRANGE', K.queue(name), '0', '-1'])) as string[]) queued.add(id);
-    const due = new Set(check(await this.db.call(['ZRANGE', K.due, '0', '-1'])) as string[]);
+      for (const id of (await this.db.call(['LRANGE', K.queue(name), '0', '-1'])) as string[]) queued.add(id);
+    const due = new Set((await this.db.call(['ZRANGE', K.due, '0', '-1'])) as string[]);
     for (const id of inflight) due.add(id);
     for (const m of await hvalsJson<Message>(this.db, K.msg)) {
       // A flow-control key stays gettable while a stored message refers to it.
@@ -298,7 +287,7 @@ export class Queue {
     const messageId = newMessageId();
     if (config.deduplicationId !== undefined || config.contentBasedDeduplication) {
       const key = dedupKey('message', target.url, config.deduplicationId, body, config.header);
-      const set = check(await this.db.call(['SET', key, messageId, 'NX', 'PX', String(this.dedupWindowMs), 'GET']));
+      const set = await this.db.call(['SET', key, messageId, 'NX', 'PX', String(this.dedupWindowMs), 'GET']);
       if (typeof set === 'string') return { messageId: set, url: target.url, deduplicated: true };
     }
     const m: Message = {
@@ -375,9 +364,7 @@ export class Queue {
       await this.tick();
       if (this.attempts.size === 0) {
         const now = this.clock.now();
-        const due = check(
-          await this.db.call(['ZRANGEBYSCORE', K.due, '-inf', String(now), 'LIMIT', '0', '1']),
-        ) as string[];
+        const due = (await this.db.call(['ZRANGEBYSCORE', K.due, '-inf', String(now), 'LIMIT', '0', '1'])) as string[];
         if (due.length === 0 && !(await this.queueHasWork())) return;
       } else await Promise.race([...this.attempts]);
     }
@@ -387,7 +374,7 @@ export class Queue {
   private async queueHasWork(): Promise<boolean> {
     for (const q of this.queues.values()) {
       if (q.paused || (this.queueActive.get(q.name) ?? 0) >= q.parallelism) continue;
-      if ((check(await this.db.call(['LLEN', K.queue(q.name)])) as number) > 0) return true;
+      if (((await this.db.call(['LLEN', K.queue(q.name)])) as number) > 0) return true;
     }
     return false;
   }
@@ -400,9 +387,15 @@ export class Queue {
     const free = this.maxInFlight - this.inFlight.size;
     if (free <= 0) return;
     const now = this.clock.now();
-    const ids = check(
-      await this.db.call(['ZRANGEBYSCORE', K.due, '-inf', String(now), 'LIMIT', '0', String(free + 16)]),
-    ) as string[];
+    const ids = (await this.db.call([
+      'ZRANGEBYSCORE',
+      K.due,
+      '-inf',
+      String(now),
+      'LIMIT',
+      '0',
+      String(free + 16),
+    ])) as string[];
     for (const id of ids) {
       if (this.inFlight.size >= this.maxInFlight) break;
       if (this.inFlight.has(id)) continue;
@@ -428,7 +421,7 @@ export class Queue {
       if (q.paused) continue;
       let active = this.queueActive.get(q.name) ?? 0;
       while (active < q.parallelism) {
-        const id = check(await this.db.call(['LINDEX', K.queue(q.name), '0'])) as string | null;
+        const id = (await this.db.call(['LINDEX', K.queue(q.name), '0'])) as string | null;
         if (id === null) break;
         const m = await hgetJson<Message>(this.db, K.msg, id);
         await this.db.atomic([
@@ -444,7 +437,7 @@ export class Queue {
 
   private async arm(): Promise<void> {
     if (!this.useTimers || this.closed) return;
-    const first = check(await this.db.call(['ZRANGE', K.due, '0', '0', 'WITHSCORES'])) as string[];
+    const first = (await this.db.call(['ZRANGE', K.due, '0', '0', 'WITHSCORES'])) as string[];
     const at = first.length === 2 ? Number(first[1]) : Number.POSITIVE_INFINITY;
     if (at >= WAITING) return;
     if (this.timer !== undefined && this.timerAt <= at) return;
@@ -532,7 +525,7 @@ export class Queue {
     if (this.closed && controller.signal.aborted) return; // shutting down: stays in flight, retried at start
     const now = this.clock.now();
     // Only whether it still exists matters here (HEXISTS: no copy or parse of the stored JSON).
-    if ((check(await this.db.call(['HEXISTS', K.msg, m.messageId])) as number) === 0) {
+    if (((await this.db.call(['HEXISTS', K.msg, m.messageId])) as number) === 0) {
       // Cancelled while in flight: the attempt's outcome no longer matters.
       await this.db.call(['ZREM', K.inflight, m.messageId]);
       return;
@@ -902,7 +895,7 @@ export class Queue {
         ...this.eventCommands(eventOf(m, 'CANCELLED', now)),
       ];
       if (m.queueName !== undefined) {
-        const removed = check(await this.db.call(['LREM', K.queue(m.queueName), '0', id])) as number;
+        const removed = (await this.db.call(['LREM', K.queue(m.queueName), '0', id])) as number;
         if (removed === 0) this.finishQueued(m);
       } else if (m.slotOf !== undefined) this.finishQueued(m);
       if (m.flowControlKey !== undefined) {
@@ -944,7 +937,7 @@ export class Queue {
   async queueInfo(name: string): Promise<Record<string, unknown>> {
     const q = this.queues.get(name);
     if (q === undefined) throw new QueueError(404, `queue ${name} not found`);
-    const lag = check(await this.db.call(['LLEN', K.queue(name)])) as number;
+    const lag = (await this.db.call(['LLEN', K.queue(name)])) as number;
     return { ...q, lag };
   }
 
@@ -957,7 +950,7 @@ export class Queue {
   /** Deletes a queue; its waiting messages are cancelled (QStash leaves their fate undocumented). */
   async deleteQueue(name: string): Promise<void> {
     if (!this.queues.has(name)) throw new QueueError(404, `queue ${name} not found`);
-    const waiting = check(await this.db.call(['LRANGE', K.queue(name), '0', '-1'])) as string[];
+    const waiting = (await this.db.call(['LRANGE', K.queue(name), '0', '-1'])) as string[];
     await this.cancel(waiting);
     this.queues.delete(name);
     this.queueActive.delete(name);
@@ -1024,7 +1017,7 @@ export class Queue {
   }
 
   async deleteUrlGroup(name: string): Promise<void> {
-    const removed = check(await this.db.call(['HDEL', K.topics, name])) as number;
+    const removed = (await this.db.call(['HDEL', K.topics, name])) as number;
     if (removed === 0) throw new QueueError(404, `topic ${name} not found`);
     await this.db.durable();
   }
@@ -1036,17 +1029,15 @@ export class Queue {
     const now = this.clock.now();
     if (now - this.dlqSweptAt < 60_000) return;
     this.dlqSweptAt = now;
-    const expired = check(
-      await this.db.call([
-        'ZRANGEBYSCORE',
-        K.dlqIndex,
-        '-inf',
-        String(now - this.dlqRetentionMs),
-        'LIMIT',
-        '0',
-        '1000',
-      ]),
-    ) as string[];
+    const expired = (await this.db.call([
+      'ZRANGEBYSCORE',
+      K.dlqIndex,
+      '-inf',
+      String(now - this.dlqRetentionMs),
+      'LIMIT',
+      '0',
+      '1000',
+    ])) as string[];
     if (expired.length === 0) return;
     await this.db.atomic([
       ['HDEL', K.dlq, ...expired],
@@ -1056,7 +1047,7 @@ export class Queue {
 
   /** DLQ entries, oldest first (by when they failed). */
   async dlqMessages(): Promise<DlqMessage[]> {
-    const ids = check(await this.db.call(['ZRANGE', K.dlqIndex, '0', '-1'])) as string[];
+    const ids = (await this.db.call(['ZRANGE', K.dlqIndex, '0', '-1'])) as string[];
     const out: DlqMessage[] = [];
     for (const id of ids) {
       const d = await hgetJson<DlqMessage>(this.db, K.dlq, id);
@@ -1129,7 +1120,7 @@ export class Queue {
 
   /** The event log, newest first. */
   async events(): Promise<QueueEvent[]> {
-    const raw = check(await this.db.call(['LRANGE', K.events, '0', '-1'])) as string[];
+    const raw = (await this.db.call(['LRANGE', K.events, '0', '-1'])) as string[];
     return raw.map((s) => JSON.parse(fromBytes(s)) as QueueEvent);
   }
 

@@ -8,7 +8,7 @@ import { Cron } from 'croner';
 import { bodyFields, type HeaderMap } from './message.ts';
 import type { PublishConfig } from './publish-config.ts';
 import { type Queue, QueueError } from './queue.ts';
-import { check, dedupKey, hvalsJson, json, K, type QueueDb } from './store.ts';
+import { dedupKey, hvalsJson, json, K, type QueueDb } from './store.ts';
 
 export interface Schedule {
   scheduleId: string;
@@ -113,7 +113,7 @@ export class Scheduler {
     const config = { ...rest, contentBasedDeduplication: false };
     if (deduplicationId !== undefined || contentBasedDeduplication) {
       const key = dedupKey('schedule', input.destination, deduplicationId, input.body, rest.header);
-      const prior = check(await this.db.call(['SET', key, id, 'NX', 'PX', String(this.queue.dedupWindowMs), 'GET']));
+      const prior = await this.db.call(['SET', key, id, 'NX', 'PX', String(this.queue.dedupWindowMs), 'GET']);
       if (typeof prior === 'string' && this.schedules.has(prior)) return prior;
     }
     const s: Schedule = {
@@ -150,7 +150,7 @@ export class Scheduler {
   async delete(id: string): Promise<void> {
     if (!this.schedules.delete(id)) throw new QueueError(404, `schedule ${id} not found`);
     this.crons.delete(id);
-    check(await this.db.call(['HDEL', K.schedules, id]));
+    await this.db.call(['HDEL', K.schedules, id]);
     await this.db.durable();
   }
 
@@ -201,7 +201,7 @@ export class Scheduler {
   }
 
   private async save(s: Schedule): Promise<void> {
-    check(await this.db.call(['HSET', K.schedules, s.scheduleId, json(s)]));
+    await this.db.call(['HSET', K.schedules, s.scheduleId, json(s)]);
     await this.db.durable();
   }
 

@@ -19,9 +19,12 @@ import { createHash } from 'node:crypto';
 import { ErrorReply, fromUtf8, type Reply, toUtf8 } from '@redstash/engine';
 
 export interface QueueDb {
-  /** Runs one command. */
+  /**
+   * Runs one command. An error reply rejects (see `check`): an error from the store is a bug or a broken
+   * disk, never a value for the queue to read.
+   */
   call(argv: readonly string[]): Promise<Reply>;
-  /** Runs commands as one transaction (MULTI/EXEC): all or nothing, in order. */
+  /** Runs commands as one transaction (MULTI/EXEC): all or nothing, in order; any error rejects. */
   atomic(commands: readonly (readonly string[])[]): Promise<Reply[]>;
   /** Resolves once every write made so far is as durable as the server's fsync policy promises. */
   durable(): Promise<void>;
@@ -46,19 +49,19 @@ export const K = {
   flow: 'qs:flow',
 } as const;
 
-/** Replies are checked: an error from the store is a bug or a broken disk, never silently ignored. */
+/** What every QueueDb does with a reply: an error from the store throws, never silently ignored. */
 export function check(reply: Reply): Reply {
   if (reply instanceof ErrorReply) throw new Error(`queue store: ${reply.message}`);
   return reply;
 }
 
 export async function hgetJson<T>(db: QueueDb, key: string, field: string): Promise<T | undefined> {
-  const r = check(await db.call(['HGET', key, field]));
+  const r = await db.call(['HGET', key, field]);
   return typeof r === 'string' ? (JSON.parse(toUtf8(r)) as T) : undefined;
 }
 
 export async function hvalsJson<T>(db: QueueDb, key: string): Promise<T[]> {
-  const r = check(await db.call(['HVALS', key]));
+  const r = await db.call(['HVALS', key]);
   return (r as string[]).map((s) => JSON.parse(toUtf8(s)) as T);
 }
 
@@ -69,7 +72,7 @@ export function json(value: unknown): string {
 
 /** A hash's fields and values (HGETALL, whose reply is a map or a flat array depending on the backend). */
 export async function hgetallMap(db: QueueDb, key: string): Promise<Map<string, string>> {
-  const reply = check(await db.call(['HGETALL', key])) as unknown;
+  const reply = (await db.call(['HGETALL', key])) as unknown;
   const items = (reply as { items?: unknown[] }).items ?? (Array.isArray(reply) ? reply : []);
   const out = new Map<string, string>();
   for (let i = 0; i + 1 < items.length; i += 2) out.set(String(items[i]), String(items[i + 1]));
