@@ -293,7 +293,7 @@ async function route(
     }
     case 'globalParallelism':
       need('GET');
-      return send(res, 200, { parallelismMax: 1000, parallelismCount: queue.inFlightCount });
+      return send(res, 200, { parallelismMax: queue.maxInFlight, parallelismCount: queue.inFlightCount });
     case 'keys':
       if (seg[1] === 'rotate') {
         need('POST');

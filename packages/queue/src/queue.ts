@@ -138,7 +138,8 @@ export class Queue {
   readonly signer: Signer;
   readonly limits: PublishLimits;
   private readonly deliver: Deliver;
-  private readonly maxInFlight: number;
+  /** The global parallelism: attempts in flight at most. */
+  readonly maxInFlight: number;
   readonly dedupWindowMs: number;
   private readonly eventsKept: number;
   private readonly maxResponseBytes: number;
