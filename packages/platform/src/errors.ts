@@ -7,7 +7,6 @@ export const dailyLimit = (limit: number, usage: number) =>
       'See https://upstash.com/docs/redis/troubleshooting/max_daily_request_limit for details',
   );
 export const DB_CAPACITY = new ErrorReply('ERR DB capacity quota exceeded');
-export const MAX_REQUEST_SIZE = new ErrorReply('ERR max request size exceeded');
 export const MAX_RECORD_SIZE = new ErrorReply('ERR max single record size exceeded');
 export const keySize = (limit: number, actual: number) =>
   new ErrorReply(`ERR max key size exceeded. Limit: ${limit} bytes, Actual: ${actual} bytes`);

@@ -6,6 +6,7 @@
  * died is made due again — at-least-once, never dropped.
  */
 import { randomUUID } from 'node:crypto';
+import { toUtf8 } from '@redstash/engine';
 import { nextDelayMs } from './backoff.ts';
 import { type Deliver, deliverHttp, deliverVia } from './deliver.ts';
 import { eventOf, type QueueEvent } from './events.ts';
@@ -19,7 +20,7 @@ import {
 } from './message.ts';
 import type { PublishConfig, PublishLimits } from './publish-config.ts';
 import type { Signer } from './signing.ts';
-import { dedupKey, fromBytes, hgetallMap, hgetJson, hvalsJson, json, K, type QueueDb, WAITING } from './store.ts';
+import { dedupKey, hgetallMap, hgetJson, hvalsJson, json, K, type QueueDb, WAITING } from './store.ts';
 
 export interface QueueClock {
   now(): number;
@@ -799,7 +800,7 @@ export class Queue {
 
   private async loadFlowSettings(): Promise<void> {
     for (const [key, value] of await hgetallMap(this.db, K.flow)) {
-      const saved = JSON.parse(fromBytes(value)) as SavedFlow;
+      const saved = JSON.parse(toUtf8(value)) as SavedFlow;
       this.configureFlow({ flowControlKey: key } as Message);
       const f = this.flows.get(key) as FlowState;
       f.paused = saved.paused;
@@ -1122,7 +1123,7 @@ export class Queue {
   /** The event log, newest first. */
   async events(): Promise<QueueEvent[]> {
     const raw = (await this.db.call(['LRANGE', K.events, '0', '-1'])) as string[];
-    return raw.map((s) => JSON.parse(fromBytes(s)) as QueueEvent);
+    return raw.map((s) => JSON.parse(toUtf8(s)) as QueueEvent);
   }
 
   // ---- keys ----------------------------------------------------------------------------------------

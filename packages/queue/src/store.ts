@@ -101,6 +101,3 @@ export function dedupKey(
       .digest('hex');
   return K.dedup(createHash('sha256').update(`${scope}\0${destination}\0${basis}`).digest('hex'));
 }
-
-/** A stored byte string as text (the engine's UTF-8 decoding). */
-export const fromBytes = toUtf8;

@@ -149,6 +149,7 @@ export const UNCHANGED_AT_ZERO: ReadonlySet<string> = new Set([
   'xack',
   'xtrim',
   'xgroup|createconsumer',
+  'xgroup|destroy',
   'json.del',
   'json.forget',
   'json.clear',

@@ -35,11 +35,6 @@ export function entryBytes(key: string, value: TypeMap[RedisType]): number {
   return key.length + valueBytes(value) + ENTRY_OVERHEAD;
 }
 
-/** A value whose key must go when it becomes empty (every collection). */
-interface Sized {
-  readonly size: number;
-}
-
 export class Keyspace {
   now = 0;
   private readonly map = new Map<string, Entry>();
@@ -185,11 +180,6 @@ export class Keyspace {
     if (entry === undefined) return false;
     this.remove(key, entry);
     return true;
-  }
-
-  /** Deletes `key` when its collection has become empty, as Redis does after every removal. */
-  deleteIfEmpty(key: string, value: Sized): void {
-    if (value.size === 0) this.delete(key);
   }
 
   /** Sets an absolute expiry (ms) on an existing key; an instant not in the future deletes it. */

@@ -132,11 +132,6 @@ export class Hash {
     return this.ttl !== null;
   }
 
-  /** How many fields have a TTL. */
-  get volatileCount(): number {
-    return this.ttl === null ? 0 : this.ttl.size;
-  }
-
   /** The absolute expiry (ms) of `field`, 0 when it has none (or is not there). */
   expireAt(field: string): number {
     return this.ttl?.get(field) ?? 0;

@@ -80,11 +80,6 @@ export function decrId(id: StreamId): StreamId | null {
   return null;
 }
 
-/** The same ms with the sequence replaced. */
-export function withSeq(id: StreamId, seq: number | bigint): StreamId {
-  return id.slice(0, 8) + u64Chars(seq);
-}
-
 export function sameMs(a: StreamId, b: StreamId): boolean {
   return a.slice(0, 8) === b.slice(0, 8);
 }

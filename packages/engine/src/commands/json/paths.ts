@@ -179,15 +179,6 @@ export function select(doc: JsonDoc, p: JPath): JsonValue[] {
   }
 }
 
-/** Throws the path's syntax error, if any, without a document. */
-export function checkSyntax(p: JPath): void {
-  try {
-    parseJsonPath(p.expr);
-  } catch (err) {
-    throw syntaxError(err, p.expr);
-  }
-}
-
 /** The value at a location, or undefined. */
 export function walk(root: JsonValue, path: readonly (string | number)[]): JsonValue | undefined {
   let v: JsonValue | undefined = root;

@@ -238,7 +238,7 @@ function jsonDel(ctx: Ctx, argv: Argv): Reply {
     if (n > 0 && (Array.isArray(root) ? root.length === 0 : isObject(root) && Object.keys(root).length === 0))
       ctx.db.delete(key);
   }
-  if (n === 0) return unchanged(ctx) ?? 0;
+  if (n === 0) return 0;
   notify(ctx, 'json.del', key);
   return n;
 }
@@ -258,7 +258,7 @@ function jsonClear(ctx: Ctx, argv: Argv): Reply {
     else continue;
     n++;
   }
-  if (n === 0) return unchanged(ctx) ?? 0;
+  if (n === 0) return 0;
   notify(ctx, 'json.clear', key);
   return n;
 }

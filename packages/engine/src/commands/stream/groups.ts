@@ -70,20 +70,14 @@ function xgroupSetid(ctx: Ctx, argv: Argv): Reply {
 
 function xgroupDestroy(ctx: Ctx, argv: Argv): Reply {
   const { s } = existing(ctx, argv);
-  if (!s.destroyGroup(argv[3] as string)) {
-    ctx.unchanged();
-    return 0;
-  }
+  if (!s.destroyGroup(argv[3] as string)) return 0;
   ctx.notify(NOTIFY.STREAM, 'xgroup-destroy', argv[2] as string);
   return 1;
 }
 
 function xgroupCreateconsumer(ctx: Ctx, argv: Argv): Reply {
   const { s, group } = existing(ctx, argv);
-  if (s.createConsumer(needGroup(argv, group), argv[4] as string, ctx.now) === null) {
-    ctx.unchanged();
-    return 0;
-  }
+  if (s.createConsumer(needGroup(argv, group), argv[4] as string, ctx.now) === null) return 0;
   ctx.notify(NOTIFY.STREAM, 'xgroup-createconsumer', argv[2] as string);
   return 1;
 }
@@ -133,14 +127,10 @@ export const xgroupHandlers = {
 export function xack(ctx: Ctx, argv: Argv): Reply {
   const s = ctx.db.get(argv[1] as string, 'stream');
   const group = s?.groups.get(argv[2] as string);
-  if (s === undefined || group === undefined) {
-    ctx.unchanged();
-    return 0;
-  }
+  if (s === undefined || group === undefined) return 0;
   const ids = argv.slice(3).map((a) => strictId(a));
   let acked = 0;
   for (const id of ids) if (s.ack(group, id)) acked++;
-  if (acked === 0) ctx.unchanged();
   return acked;
 }
 

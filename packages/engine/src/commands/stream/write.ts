@@ -71,10 +71,7 @@ export function xtrim(ctx: Ctx, argv: Argv): Reply {
   const key = argv[1] as string;
   const s = ctx.db.get(key, 'stream');
   const deleted = s === undefined ? 0 : trimStream(s, a);
-  if (s === undefined || deleted === 0) {
-    ctx.unchanged();
-    return 0;
-  }
+  if (s === undefined || deleted === 0) return 0;
   afterTrim(ctx, key, deleted);
   if (a.approx || a.limitAt >= 0) ctx.propagate(exactTrimArgv(argv, a, s));
   return deleted;
@@ -90,15 +87,11 @@ function deleteEntry(s: Stream, id: StreamId): boolean {
 export function xdel(ctx: Ctx, argv: Argv): Reply {
   const key = argv[1] as string;
   const s = ctx.db.get(key, 'stream');
-  if (s === undefined) {
-    ctx.unchanged();
-    return 0;
-  }
+  if (s === undefined) return 0;
   const ids = argv.slice(2).map((arg) => strictId(arg));
   let deleted = 0;
   for (const id of ids) if (deleteEntry(s, id)) deleted++;
-  if (deleted === 0) ctx.unchanged();
-  else ctx.notify(NOTIFY.STREAM, 'xdel', key);
+  if (deleted > 0) ctx.notify(NOTIFY.STREAM, 'xdel', key);
   return deleted;
 }
 
