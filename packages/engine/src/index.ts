@@ -12,6 +12,7 @@ export {
   keyPositions,
 } from './command/table.ts';
 export { type ConfigParam, ConfigRegistry } from './commands/config.ts';
+export { parseMemory } from './commands/config-params.ts';
 export { REDIS_VERSION } from './commands/server.ts';
 export {
   type Clock,

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
-import { type Clock, Engine, type LuaModule, loadLua } from '@redstash/engine';
+import { type Clock, Engine, type LuaModule, loadLua, parseMemory } from '@redstash/engine';
 import { FSYNC_POLICIES, type FsyncPolicy, Persistence } from '@redstash/persistence';
 import {
   type AdminCredential,
@@ -104,15 +104,6 @@ function processInfo(section: string): Record<string, string | number> | undefin
     return { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) };
   }
   return undefined;
-}
-
-/** Redis's memory units for CONFIG SET (`64mb`, `1gb`, plain bytes). */
-function parseMemory(text: string): number | undefined {
-  const m = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
-  if (m === null) return undefined;
-  const unit = (m[2] ?? 'b').toLowerCase();
-  const scale: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1 << 20, g: 1e9, gb: 1 << 30 };
-  return Number(m[1]) * (scale[unit] as number);
 }
 
 /** The durability parameters CONFIG GET/SET see, as Redis names them. */
