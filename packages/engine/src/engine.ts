@@ -93,7 +93,7 @@ export class Engine {
   };
   /** CONFIG GET/SET parameters; hosts add theirs with `registerConfig`. */
   readonly config = new ConfigRegistry();
-  /** Numeric mirrors of tunables engine code reads (`stream-node-max-entries`, `maxmemory`, …). */
+  /** Parsed mirrors of the CONFIG parameters engine code reads (`maxmemory`, `maxmemory-policy`). */
   readonly tunables: Tunables = defaultTunables();
   /** Pub/sub subscriptions; hosts subscribe their streams here and PUBLISH delivers synchronously. */
   readonly pubsub = new PubSub();

@@ -75,6 +75,6 @@ export interface Ctx {
   pubsub: import('../pubsub/registry.ts').PubSub;
   /** The parameters CONFIG GET and SET reach, registered by the host (and the engine's own). */
   config: import('../commands/config.ts').ConfigRegistry;
-  /** Parsed values of the CONFIG parameters engine code reads (e.g. `streamNodeMaxEntries`). */
+  /** Parsed values of the CONFIG parameters engine code reads (`maxmemory`, `maxmemory-policy`). */
   tunables: import('../commands/config-params.ts').Tunables;
 }

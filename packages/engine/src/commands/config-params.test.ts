@@ -15,8 +15,10 @@ test('tunables answer Redis 7 defaults and keep what CONFIG SET gives them', () 
   assert.equal(text(run('config', 'set', 'hash-max-ziplist-entries', '100')), 'OK');
   assert.deepEqual(pairs(run('config', 'get', 'hash-max-listpack-entries')), ['hash-max-listpack-entries', '100']);
   run('config', 'set', 'stream-node-max-entries', '7', 'stream-node-max-bytes', '1kb');
-  assert.equal(engine.tunables.streamNodeMaxEntries, 7);
-  assert.equal(engine.tunables.streamNodeMaxBytes, 1024);
+  assert.deepEqual(pairs(run('config', 'get', 'stream-node-max-entries')), ['stream-node-max-entries', '7']);
+  assert.deepEqual(pairs(run('config', 'get', 'stream-node-max-bytes')), ['stream-node-max-bytes', '1024']);
+  run('config', 'set', 'maxmemory', '2mb');
+  assert.equal(engine.tunables.maxmemory, 2 * 1024 * 1024);
   run('config', 'set', 'activerehashing', 'NO', 'hz', '1000', 'save', '100  1');
   assert.deepEqual(pairs(run('config', 'get', 'activerehashing')), ['activerehashing', 'no']);
   assert.deepEqual(pairs(run('config', 'get', 'hz')), ['hz', '500']);

@@ -12,19 +12,12 @@ export interface Tunables {
   /** `maxmemory` in bytes; 0 = no limit. Nothing is evicted: the value is reported only. */
   maxmemory: number;
   maxmemoryPolicy: string;
-  /** Stream radix-tree node limits (`stream-node-max-entries`/`-bytes`); 0 = unlimited, as Redis. */
-  streamNodeMaxEntries: number;
-  streamNodeMaxBytes: number;
-  hllSparseMaxBytes: number;
 }
 
 export function defaultTunables(): Tunables {
   return {
     maxmemory: 0,
     maxmemoryPolicy: 'noeviction',
-    streamNodeMaxEntries: 100,
-    streamNodeMaxBytes: 4096,
-    hllSparseMaxBytes: 3000,
   };
 }
 
@@ -152,24 +145,11 @@ function specs(t: Tunables, get: (name: string) => string): Spec[] {
     { name: 'set-max-intset-entries', default: '512', parse: int('0', LLONG_MAX) },
     { name: 'list-max-listpack-size', default: '-2', parse: int(INT_MIN, INT_MAX) },
     { name: 'list-compress-depth', default: '0', parse: int('0', INT_MAX) },
-    {
-      name: 'stream-node-max-bytes',
-      default: '4096',
-      parse: memory,
-      apply: (v: string) => (t.streamNodeMaxBytes = Number(v)),
-    },
-    {
-      name: 'stream-node-max-entries',
-      default: '100',
-      parse: int('0', LLONG_MAX),
-      apply: (v: string) => (t.streamNodeMaxEntries = Number(v)),
-    },
-    {
-      name: 'hll-sparse-max-bytes',
-      default: '3000',
-      parse: memory,
-      apply: (v: string) => (t.hllSparseMaxBytes = Number(v)),
-    },
+    // Encoding limits, validated and kept: stream nodes stay at Redis's defaults (types/stream.ts) and the
+    // HyperLogLog's sparse limit is fixed (types/hll.ts).
+    { name: 'stream-node-max-bytes', default: '4096', parse: memory },
+    { name: 'stream-node-max-entries', default: '100', parse: int('0', LLONG_MAX) },
+    { name: 'hll-sparse-max-bytes', default: '3000', parse: memory },
     { name: 'timeout', default: '0', parse: int('0', INT_MAX) },
     { name: 'tcp-keepalive', default: '300', parse: int('0', INT_MAX) },
     // One database per token: SELECT accepts only 0.
