@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createLlmCache, llmCacheMiddleware } from '@redstash/ai/cache';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
+import { until } from '../support/wait.ts';
 import {
   brokenRedis,
   type CacheServer,
@@ -13,7 +14,6 @@ import {
   textStreamParts,
   toolCallStreamParts,
   twoProcessCaches,
-  until,
   usage,
 } from './cache-support.ts';
 
@@ -168,7 +168,7 @@ test('streamText: 50 concurrent identical calls start the model once and all str
   const runs = Array.from({ length: 50 }, () => streamText({ model, prompt: 'Say hello', temperature: 0 }));
   const texts = Promise.all(runs.map((run) => collect(run.textStream)));
   // Every call has reached the middleware before the model says anything.
-  await until(() => cache.stats().misses + cache.stats().waits === 50);
+  await until('all 50 calls in the middleware', () => cache.stats().misses + cache.stats().waits === 50, 10_000);
   gate.resolve();
   for (const text of await texts) assert.deepEqual(text, TEXT_PARTS);
   assert.equal(inner.doStreamCalls.length, 1);
@@ -188,7 +188,7 @@ test('streamText across two caches (two processes): the lock loser replays the w
   const modelB = wrapLanguageModel({ model: inner, middleware: llmCacheMiddleware(cacheB) });
   const a = streamText({ model: modelA, prompt: 'Shared', temperature: 0 });
   const aText = collect(a.textStream);
-  await until(() => inner.doStreamCalls.length === 1);
+  await until('A streaming', () => inner.doStreamCalls.length === 1, 10_000);
   const b = streamText({ model: modelB, prompt: 'Shared', temperature: 0 });
   const bText = collect(b.textStream);
   await bPolling.promise; // B lost the lock and waits for A's answer
@@ -247,7 +247,7 @@ test('a reader that cancels does not stall the others; when every reader cancels
   const other = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'nobody reads this' }] }];
   const only = await model2.doStream({ prompt: other });
   await only.stream.cancel();
-  await until(() => cancelled === 1);
+  await until('the model stream cancelled', () => cancelled === 1, 10_000);
   assert.equal(inner2.doStreamCalls.length, 1);
   lonely.resolve();
   // Time for a wrong store to land, had the cancelled answer been written.

@@ -68,16 +68,6 @@ export async function twoProcessCaches(server: CacheServer) {
   return { redisA, redisB, cacheA, cacheB, bPolling };
 }
 
-/**
- * Lets the event loop turn until `done` holds (requests to the server and `crypto.subtle` work included);
- * bounded by time, generously for a loaded CI machine, so a regression fails instead of hanging.
- */
-export async function until(done: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
-  if (!done()) throw new Error(`the condition never held within ${ms} ms`);
-}
-
 /** A deterministic "LLM": the answer depends only on the prompt; `calls` counts how often it ran. */
 export function fakeLlm() {
   const llm = {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type CacheRedis, createLlmCache, type LlmRequest } from '@redstash/ai/cache';
+import { until } from '../support/wait.ts';
 import {
   brokenRedis,
   type CacheServer,
@@ -9,7 +10,6 @@ import {
   fakeLlm,
   startCacheServer,
   twoProcessCaches,
-  until,
 } from './cache-support.ts';
 
 let server: CacheServer;
@@ -132,7 +132,7 @@ test('with auto-pipelining on: 50 concurrent calls over two clients compute once
   const calls = Array.from({ length: 50 }, (_, i) => (i % 2 ? cacheB : cacheA).cachedCompletion(ask('ap'), slow));
   // Both caches must be past their lock attempt (one won, the other polls) before the computation may finish:
   // 2 misses, 48 in-process joins and 1 lock wait.
-  await until(() => cacheA.stats().waits + cacheB.stats().waits === 49);
+  await until('49 waits', () => cacheA.stats().waits + cacheB.stats().waits === 49, 10_000);
   gate.resolve();
   const results = await Promise.all(calls);
   assert.equal(llm.calls, 1);

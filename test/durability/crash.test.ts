@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadedReport, rest, type ServerProcess, startServer } from './server-process.ts';
+import { loadedReport, rest, startServer, stopCleanly } from './server-process.ts';
 import { checkRound, type Observed, observe, prng, runWriter, type Ticks, type WriterLog } from './workload.ts';
 
 const SEED = Number(process.env.REDSTASH_CRASH_SEED ?? 20261127);
@@ -39,13 +39,6 @@ function currentLog(dataDir: string): { path: string; size: number } {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { incr: string[] };
   const path = join(dir, manifest.incr[manifest.incr.length - 1] as string);
   return { path, size: statSync(path).size };
-}
-
-async function stopCleanly(srv: ServerProcess): Promise<void> {
-  if (srv.child.exitCode !== null || srv.child.signalCode !== null) return;
-  srv.child.kill('SIGTERM');
-  const { code } = await srv.exit;
-  assert.equal(code, 0, srv.stderr());
 }
 
 async function crashChain(policy: Policy, diagnostic: (msg: string) => void): Promise<void> {

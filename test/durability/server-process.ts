@@ -2,6 +2,7 @@
  * The `redstash` binary as a child process on 127.0.0.1, for tests that kill it: a crash of the real
  * process (its file descriptors, its pending timers) is what these tests are about, so no in-process server.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -99,4 +100,12 @@ export async function rest(url: string, body: unknown, path = '/'): Promise<{ st
     body: JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
+}
+
+/** SIGTERM, then the exit must be clean (code 0); a server that already exited is left alone. */
+export async function stopCleanly(srv: ServerProcess): Promise<void> {
+  if (srv.child.exitCode !== null || srv.child.signalCode !== null) return;
+  srv.child.kill('SIGTERM');
+  const { code } = await srv.exit;
+  assert.equal(code, 0, srv.stderr());
 }

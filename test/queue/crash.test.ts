@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Client, Receiver } from '@upstash/qstash';
-import { type ServerProcess, startServer } from '../durability/server-process.ts';
+import { startServer, stopCleanly } from '../durability/server-process.ts';
+import { until } from '../support/wait.ts';
 
 const MESSAGES = 300;
 const PUBLISHERS = 10;
@@ -102,22 +103,6 @@ async function startSlowReceiver(): Promise<SlowReceiver> {
   return r;
 }
 
-/** Resolves once `done()` holds, polling every 20 ms; fails after `ms` with `what`. */
-async function waitFor(done: () => boolean, ms: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function stopCleanly(srv: ServerProcess): Promise<void> {
-  if (srv.child.exitCode !== null || srv.child.signalCode !== null) return;
-  srv.child.kill('SIGTERM');
-  const { code } = await srv.exit;
-  assert.equal(code, 0, srv.stderr());
-}
-
 test('SIGKILL mid-delivery: every accepted message is delivered after restart, signed; duplicates counted', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'redstash-queue-crash-'));
   const receiver = await startSlowReceiver();
@@ -155,10 +140,11 @@ test('SIGKILL mid-delivery: every accepted message is delivered after restart, s
       }
     };
     await Promise.all(Array.from({ length: PUBLISHERS }, publisher));
-    await waitFor(
+    await until(
+      () => `the kill never came: ${receiver.distinct.size} of ${accepted.size} accepted messages arrived`,
       () => killed,
       DELIVERY_DEADLINE_MS,
-      () => `the kill never came: ${receiver.distinct.size} of ${accepted.size} accepted messages arrived`,
+      20,
     );
     const exit = await srv.exit;
     assert.equal(exit.signal, 'SIGKILL');
@@ -168,10 +154,11 @@ test('SIGKILL mid-delivery: every accepted message is delivered after restart, s
     // ---- restart on the same directory: everything accepted arrives, at least once
     srv = await startServer(dataDir, 'everysec', QSTASH_FLAGS);
     const missing = () => [...accepted.keys()].filter((id) => !receiver.distinct.has(id));
-    await waitFor(
+    await until(
+      () => `${missing().length} of ${accepted.size} accepted messages never delivered, e.g. ${missing()[0]}`,
       () => missing().length === 0,
       DELIVERY_DEADLINE_MS,
-      () => `${missing().length} of ${accepted.size} accepted messages never delivered, e.g. ${missing()[0]}`,
+      20,
     );
 
     // ---- every delivery is signed for its body and URL, and carries the body that was published
@@ -186,10 +173,11 @@ test('SIGKILL mid-delivery: every accepted message is delivered after restart, s
     );
 
     // ---- once answered, the restarted server forgets them (no endless redelivery)
-    await waitFor(
+    await until(
+      () => `${receiver.pending} deliveries still unanswered`,
       () => receiver.pending === 0,
       DELIVERY_DEADLINE_MS,
-      () => `${receiver.pending} deliveries still unanswered`,
+      20,
     );
     for (const id of accepted.keys()) {
       const deadline = Date.now() + 10_000;

@@ -54,11 +54,4 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   };
 }
 
-/** Waits for a condition that a network event will make true; fails rather than hangs. */
-export async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { until } from './wait.ts';
