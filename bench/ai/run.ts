@@ -8,7 +8,6 @@
  * read and one for its write, one for the cache on a hit.
  * Results go to bench/results/ai-<date>.json and a section of bench/results/README.md.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateToken, startApp } from '@redstash/server';
@@ -16,7 +15,7 @@ import { Redis } from '@upstash/redis';
 import { createChatApp } from '../../examples/ai-chat/app.ts';
 import { createFakeLlm } from '../../examples/ai-chat/llm.ts';
 import { serve } from '../../examples/ai-chat/node-serve.ts';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 
 const TURNS = 300;
@@ -112,10 +111,7 @@ await redstash.close({ force: true });
 
 const machine = describeMachine();
 const day = new Date().toISOString().slice(0, 10);
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-} catch {}
+const commit = gitCommit();
 const report = { day, commit, machine, turns: TURNS, llmCalls: calls, uncached, cached };
 writeFileSync(`${RESULTS}ai-${day}.json`, `${JSON.stringify(report, null, 2)}\n`);
 

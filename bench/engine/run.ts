@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { Engine, ErrorReply, type Reply } from '@redstash/engine';
 import { findRedisServer, REDIS_MISSING, startRedisServer } from '../../test/support/redis-server.ts';
 import type { RespClient, RespReply } from '../../test/support/resp-client.ts';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import { cpuTimes, waitForQuiet } from '../persistence/quiet.ts';
 import { writeSection } from '../results-readme.ts';
 import type { Argv, EngineBenchCase } from './case.ts';
@@ -63,14 +63,6 @@ if (gc === undefined) {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const count = (n: number) => n.toLocaleString('en-US');
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Live JS memory after full collections: the heap plus what ArrayBuffers and the like hold outside it. */
 function liveBytes(): number {

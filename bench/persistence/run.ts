@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REDIS_MISSING } from '../../test/support/redis-server.ts';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import type { ProfileSummary, SelfTime } from '../ratelimit/profile.ts';
 import { writeSection } from '../results-readme.ts';
 import { writeCommandLog } from './dataset.ts';
@@ -67,14 +67,6 @@ const WRITE_ROUNDS = Number(flags['write-rounds']);
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 // Other work on the machine skews every figure: the load average before and after goes into the report.
 const loadBefore = round(loadavg()[0] ?? 0, 2);

@@ -10,12 +10,12 @@
  * req/s each server reports its own CPU time: CPU per request is metering's cost whatever autocannon could
  * deliver. Results: bench/results/platform-<date>.json and a section of bench/results/README.md.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 
 const DURATION_S = 4;
@@ -177,14 +177,6 @@ async function load(server: Server, s: Scenario, duration: number): Promise<Meas
     rps: result.requests.average,
     cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / result.requests.total,
   };
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 async function drive(): Promise<void> {

@@ -13,14 +13,14 @@
  * as a second row. The baseline is autocannon against the receiver alone. Results go to
  * bench/results/queue-<date>.json and a section of bench/results/README.md.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '@redstash/server';
 import { Client } from '@upstash/qstash';
 import autocannon from 'autocannon';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
@@ -336,14 +336,6 @@ async function baseline(port: number, connections: number): Promise<{ rps: numbe
   });
   if (result.non2xx + result.errors + result.timeouts > 0) throw new Error('baseline: failed requests');
   return { rps: Math.round(result.requests.average), p50Ms: result.latency.p50 };
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 const receiver = child('./receiver.ts');

@@ -14,7 +14,7 @@
  * once more under --cpu-prof and its busy time is reported by function and by area (--profile-only: just that).
  * Results go to bench/results/ratelimit-<date>.json and a section of bench/results/README.md.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import type { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import { REDIS_MISSING, type RedisServer, startRedisServer } from '../../test/support/redis-server.ts';
 import type { RespClient } from '../../test/support/resp-client.ts';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 import { benchEngine, benchRedisResp, type PassFigures, type RedisFigures } from './in-engine.ts';
 import { type ProfileSummary, type SelfTime, summarizeProfile } from './profile.ts';
@@ -213,14 +213,6 @@ function profileText(p: ProfileSummary & { scenario: string }): string {
 if (profileOnly) {
   console.log(profileText(await profileRedstash()));
   process.exit(0);
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 // Other work on the machine skews every figure: the load average before and after goes into the report.

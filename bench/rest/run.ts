@@ -10,11 +10,11 @@
  * capacity we keep. Results go to bench/results/rest-<date>.json (with the machine, Node version and
  * commit) and a table in bench/results/README.md.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { describeMachine } from '../machine.ts';
+import { describeMachine, gitCommit } from '../machine.ts';
 import { writeSection } from '../results-readme.ts';
 
 const DURATION_S = 4;
@@ -107,14 +107,6 @@ async function measure(kind: 'bare' | 'redstash', best: Map<string, Measure>): P
     }
   } finally {
     server.child.kill();
-  }
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
   }
 }
 
