@@ -8,7 +8,7 @@ import { is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
-import { NOTIFY } from '../pubsub/notify.ts';
+import { deleteIfEmpty, NOTIFY } from '../pubsub/notify.ts';
 import type { Reply } from '../reply.ts';
 import { Hash } from '../types/hash.ts';
 import { fieldsFrom, parseFieldExpire } from './hash-ttl.ts';
@@ -37,10 +37,7 @@ function hgetdel(ctx: Ctx, argv: Argv): Reply {
   }
   ctx.notify(NOTIFY.HASH, 'hdel', k);
   ctx.propagate(['HDEL', k, ...argv.slice(first)]);
-  if (hash.size === 0) {
-    ctx.db.delete(k);
-    ctx.notify(NOTIFY.GENERIC, 'del', k);
-  }
+  deleteIfEmpty(ctx, k, hash);
   return out;
 }
 
@@ -107,10 +104,7 @@ function hgetex(ctx: Ctx, argv: Argv): Reply {
   } else {
     ctx.notify(NOTIFY.HASH, 'hdel', k);
   }
-  if (hash.size === 0) {
-    ctx.db.delete(k);
-    ctx.notify(NOTIFY.GENERIC, 'del', k);
-  }
+  deleteIfEmpty(ctx, k, hash);
   return out;
 }
 
@@ -208,10 +202,7 @@ function hsetex(ctx: Ctx, argv: Argv): Reply {
     effect[atPos + 1] = String(at);
     ctx.propagate(effect);
   }
-  if (hash.size === 0) {
-    ctx.db.delete(k);
-    ctx.notify(NOTIFY.GENERIC, 'del', k);
-  } else if (updated > 0) {
+  if (!deleteIfEmpty(ctx, k, hash) && updated > 0) {
     ctx.db.armFields(k, hash);
   }
   return 1;

@@ -9,7 +9,7 @@ import { is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key } from '../command/table.ts';
-import { NOTIFY } from '../pubsub/notify.ts';
+import { deleteIfEmpty, NOTIFY } from '../pubsub/notify.ts';
 import type { ErrorReply, Reply } from '../reply.ts';
 
 /** The latest field expiry Redis accepts, in ms: EB_EXPIRE_TIME_MAX (2^48 - 1) with two bits reserved. */
@@ -113,10 +113,7 @@ function hexpireGeneric(ctx: Ctx, argv: Argv, name: string, seconds: boolean, re
     }
   }
   if (deleted + updated.length > 0) ctx.notify(NOTIFY.HASH, deleted > 0 ? 'hdel' : 'hexpire', k);
-  if (hash.size === 0) {
-    ctx.db.delete(k);
-    ctx.notify(NOTIFY.GENERIC, 'del', k);
-  } else if (updated.length > 0) {
+  if (!deleteIfEmpty(ctx, k, hash) && updated.length > 0) {
     ctx.db.armFields(k, hash);
   }
   if (updated.length > 0) {

@@ -7,7 +7,7 @@ import { type Argv, type CommandDef, command, key } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { parseScanArgs, type ScanArgs, scanStep } from '../keyspace/scan.ts';
 import { addLongDouble, formatLongDouble, isFiniteLongDouble, parseLongDouble } from '../long-double.ts';
-import { NOTIFY } from '../pubsub/notify.ts';
+import { deleteIfEmpty, NOTIFY } from '../pubsub/notify.ts';
 import { ErrorReply, MapReply, OK, type Reply } from '../reply.ts';
 import { Hash } from '../types/hash.ts';
 
@@ -95,10 +95,7 @@ function hdel(ctx: Ctx, argv: Argv): Reply {
   for (let i = 2; i < argv.length; i++) if (hash.delete(argv[i] as string)) deleted++;
   if (deleted === 0) return 0;
   ctx.notify(NOTIFY.HASH, 'hdel', k);
-  if (hash.size === 0) {
-    ctx.db.delete(k);
-    ctx.notify(NOTIFY.GENERIC, 'del', k);
-  }
+  deleteIfEmpty(ctx, k, hash);
   return deleted;
 }
 

@@ -3,7 +3,7 @@ import { int, int64, is } from '../command/args.ts';
 import type { Ctx } from '../command/context.ts';
 import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key, keynum } from '../command/table.ts';
-import { NOTIFY } from '../pubsub/notify.ts';
+import { deleteIfEmpty, NOTIFY } from '../pubsub/notify.ts';
 import { type ErrorReply, NIL_ARRAY, OK, type Reply } from '../reply.ts';
 import { List } from '../types/list.ts';
 
@@ -28,14 +28,7 @@ function push(ctx: Ctx, argv: Argv, front: boolean, onlyIfExists: boolean): Repl
 /** Redis's listElementsRemoved: the pop event, then `del` when the list is left empty (and deleted). */
 function popped(ctx: Ctx, k: string, list: List, front: boolean): void {
   ctx.notify(NOTIFY.LIST, front ? 'lpop' : 'rpop', k);
-  removedIfEmpty(ctx, k, list);
-}
-
-/** Deletes a list left empty, reporting it as Redis does. */
-function removedIfEmpty(ctx: Ctx, k: string, list: List): void {
-  if (list.size !== 0) return;
-  ctx.db.delete(k);
-  ctx.notify(NOTIFY.GENERIC, 'del', k);
+  deleteIfEmpty(ctx, k, list);
 }
 
 const lpush = (ctx: Ctx, argv: Argv) => push(ctx, argv, true, false);
@@ -115,7 +108,7 @@ function ltrim(ctx: Ctx, argv: Argv): Reply {
     list.dropFront(r.start);
   }
   ctx.notify(NOTIFY.LIST, 'ltrim', k);
-  removedIfEmpty(ctx, k, list);
+  deleteIfEmpty(ctx, k, list);
   return OK;
 }
 
@@ -165,7 +158,7 @@ function lrem(ctx: Ctx, argv: Argv): Reply {
   const removed = list.removeMatching(argv[3] as string, Math.abs(count), count < 0);
   if (removed === 0) return 0;
   ctx.notify(NOTIFY.LIST, 'lrem', k);
-  removedIfEmpty(ctx, k, list);
+  deleteIfEmpty(ctx, k, list);
   return removed;
 }
 

@@ -6,7 +6,7 @@ import * as E from '../command/errors.ts';
 import { type Argv, type CommandDef, command, key, keynum } from '../command/table.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { parseScanArgs, type ScanArgs, scanStep } from '../keyspace/scan.ts';
-import { NOTIFY, notifyMiss } from '../pubsub/notify.ts';
+import { deleteIfEmpty, NOTIFY, notifyMiss } from '../pubsub/notify.ts';
 import { ErrorReply, type Reply } from '../reply.ts';
 import { RSet } from '../types/set.ts';
 
@@ -32,15 +32,8 @@ function srem(ctx: Ctx, argv: Argv): Reply {
   for (let i = 2; i < argv.length && set.size > 0; i++) if (set.delete(argv[i] as string)) removed++;
   if (removed === 0) return 0;
   ctx.notify(NOTIFY.SET, 'srem', k);
-  removedIfEmpty(ctx, k, set);
+  deleteIfEmpty(ctx, k, set);
   return removed;
-}
-
-/** Deletes a set left empty, reporting it as Redis does. */
-function removedIfEmpty(ctx: Ctx, k: string, set: RSet): void {
-  if (set.size !== 0) return;
-  ctx.db.delete(k);
-  ctx.notify(NOTIFY.GENERIC, 'del', k);
 }
 
 function smembers(ctx: Ctx, argv: Argv): Reply {
@@ -76,7 +69,7 @@ function spop(ctx: Ctx, argv: Argv): Reply {
   if (set === undefined) return null;
   const member = set.pop(ctx.random) as string;
   ctx.notify(NOTIFY.SET, 'spop', k);
-  removedIfEmpty(ctx, k, set);
+  deleteIfEmpty(ctx, k, set);
   ctx.propagate(['SREM', k, member]);
   return member;
 }
@@ -131,7 +124,7 @@ function smove(ctx: Ctx, argv: Argv): Reply {
   if (from === to) return from.has(member) ? 1 : 0;
   if (!from.delete(member)) return 0;
   ctx.notify(NOTIFY.SET, 'srem', src);
-  removedIfEmpty(ctx, src, from);
+  deleteIfEmpty(ctx, src, from);
   if ((to ?? ctx.db.getOrCreate(dst, 'set', newSet)).add(member)) ctx.notify(NOTIFY.SET, 'sadd', dst);
   return 1;
 }

@@ -99,3 +99,18 @@ export function notifyMiss(
 ): void {
   if (!ctx.db.reportMisses) ctx.notify(NOTIFY.KEY_MISS, 'keymiss', key);
 }
+
+/**
+ * Deletes `key` once its collection is empty, as Redis does after every removal, with the `del` event;
+ * true when it did.
+ */
+export function deleteIfEmpty(
+  ctx: { db: { delete(key: string): boolean }; notify(type: number, event: string, key: string): void },
+  key: string,
+  value: { readonly size: number },
+): boolean {
+  if (value.size !== 0) return false;
+  ctx.db.delete(key);
+  ctx.notify(NOTIFY.GENERIC, 'del', key);
+  return true;
+}

@@ -3,7 +3,7 @@ import { int, is } from '../../command/args.ts';
 import type { Ctx } from '../../command/context.ts';
 import * as E from '../../command/errors.ts';
 import type { Argv } from '../../command/table.ts';
-import { NOTIFY } from '../../pubsub/notify.ts';
+import { deleteIfEmpty, NOTIFY } from '../../pubsub/notify.ts';
 import { DoubleReply, type Reply } from '../../reply.ts';
 import { ZSet } from '../../types/zset.ts';
 import { removalSpan } from './bounds.ts';
@@ -103,9 +103,7 @@ function zrem(ctx: Ctx, argv: Argv): Reply {
 /** The removal's event, then `del` when the sorted set is left empty (and deleted), as Redis reports them. */
 export function removedFrom(ctx: Ctx, key: string, z: ZSet, event: string): void {
   ctx.notify(NOTIFY.ZSET, event, key);
-  if (z.size !== 0) return;
-  ctx.db.delete(key);
-  ctx.notify(NOTIFY.GENERIC, 'del', key);
+  deleteIfEmpty(ctx, key, z);
 }
 
 /** Removes ranks from..to (0-based, inclusive) when the range is not empty; deletes the key if emptied. */
