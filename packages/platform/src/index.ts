@@ -13,6 +13,7 @@ export { createMetrics } from './metrics.ts';
 export { monthlyCost, type Plan, PRESET_PLANS, planSet } from './plans.ts';
 export {
   type CreateOptions,
+  DATABASES_DIR,
   type DatabaseGrant,
   Platform,
   PlatformError,

@@ -14,6 +14,8 @@ import { type Plan, planSet } from './plans.ts';
 import { type DatabaseRecord, Registry } from './registry.ts';
 import { generateToken, TokenIndex, tokenDigest } from './tokens.ts';
 
+/** Under the data directory, where each created database keeps its own data (`<dir>/<id>`). */
+export const DATABASES_DIR = 'databases';
 export const USAGE_FILE = 'usage.json';
 /** Usage counters reach the disk this often: a crash loses at most this much counting. */
 export const USAGE_FLUSH_MS = 1000;
@@ -166,7 +168,7 @@ export class Platform {
       createdAt: this.clock.now(),
       tokenDigest: tokenDigest(tokens.token),
       readonlyTokenDigest: tokenDigest(tokens.readonlyToken),
-      dataPath: join('databases', id),
+      dataPath: join(DATABASES_DIR, id),
       isDefault: false,
     });
     this.options.logger?.info({ database_id: id, name, plan: plan.name }, 'database created');

@@ -13,6 +13,7 @@ import {
   type AdminCredential,
   createAdminHandler,
   createMetrics,
+  DATABASES_DIR,
   type Database,
   type DatabaseRecord,
   type Plan,
@@ -350,7 +351,7 @@ function openDatabase(record: DatabaseRecord, dataDir: string | undefined, c: Op
 /** A deleted database's directory, only ever one under `<data-dir>/databases/`. */
 function destroyData(record: DatabaseRecord, dataDir: string | undefined, root: string | undefined): void {
   if (dataDir === undefined || root === undefined || record.isDefault) return;
-  const base = resolve(join(root, 'databases')) + sep;
+  const base = resolve(join(root, DATABASES_DIR)) + sep;
   const target = resolve(dataDir);
   if (!target.startsWith(base)) throw new Error(`refusing to remove ${target}: not under ${base}`);
   rmSync(target, { recursive: true, force: true });
